@@ -1,0 +1,5 @@
+"""Allows `python -m ganstudio …`."""
+
+from ganstudio.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""`ganstudio` command line: no sub-command opens the app; the others run headless on the same engine.
+
+Output lines named in the README (e.g. `steps=… images_per_s=…`, bench `name value unit`) are a contract.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ganstudio.core.errors import StudioError
+
+
+def _parser() -> argparse.ArgumentParser:
+    from ganstudio.commands import bench, info, sample, train
+
+    parser = argparse.ArgumentParser(prog="ganstudio", description="GAN studio: train, explore and use GANs.")
+    parser.add_argument("--smoke-test", action="store_true", help="build the window offscreen, visit every page, exit")
+    sub = parser.add_subparsers(dest="command")
+    train.add_parser(sub)
+    sample.add_parser(sub)
+    info.add_parsers(sub)
+    bench.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv == ["--smoke-test"]:
+        from ganstudio.app import run_app  # the fast path: no argparse of engine commands, no TF
+
+        return run_app(smoke_test=bool(argv))
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        from ganstudio.app import run_app
+
+        return run_app(smoke_test=args.smoke_test)
+    try:
+        return int(args.func(args) or 0)
+    except StudioError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,28 @@
+"""`ganstudio recipes` and `ganstudio models`: what can be trained, and which models are installed with their metrics."""
+
+from __future__ import annotations
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("recipes", help="list training recipes")
+    p.set_defaults(func=list_recipes)
+    p = sub.add_parser("models", help="list installed models and their metrics")
+    p.set_defaults(func=list_models)
+
+
+def list_recipes(args) -> int:
+    from ganstudio.ml.recipes import all_recipes
+
+    for recipe in all_recipes():
+        kind = "conditional" if recipe.conditional else "unconditional"
+        print(f"{recipe.name:10s} {recipe.title} ({kind}) — {recipe.description}")
+    return 0
+
+
+def list_models(args) -> int:
+    from ganstudio.core.catalog import installed_models
+
+    for entry in installed_models():
+        metrics = " ".join(f"{k}={v:g}" if isinstance(v, (int, float)) else f"{k}={v}" for k, v in entry.manifest.metrics.items())
+        print(f"{entry.name:24s} {entry.manifest.kind:10s} {entry.manifest.title} [{metrics}] {entry.path}")
+    return 0

@@ -1,0 +1,91 @@
+"""`ganstudio train RECIPE --data PATH --steps N --out RUN_DIR`: headless training with a progress bar.
+
+Last line on stdout: `steps=<n> images_per_s=<x>` (a contract for scripts).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("train", help="train a recipe headless (servers, scripts)")
+    p.add_argument("recipe", help="recipe name (see `ganstudio recipes`)")
+    p.add_argument("--data", help="data set folder, or a built-in: flowers, mnist, fashion-mnist")
+    p.add_argument("--steps", type=int, required=True, help="train until this many D+G updates in total")
+    p.add_argument("--out", required=True, help="run folder (checkpoints, samples, TensorBoard logs, model/)")
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--resume", action="store_true", help="continue the run in --out exactly where it stopped")
+    p.add_argument("--device", choices=["auto", "cpu", "gpu"], default="auto")
+    p.add_argument("--distribute", choices=["default", "mirrored", "multiworker"], default="default",
+                   help="tf.distribute strategy: mirrored = all local GPUs, multiworker = machines named in TF_CONFIG")
+    p.add_argument("--image-size", type=int)
+    p.add_argument("--z-dim", type=int)
+    p.add_argument("--ngf", type=int)
+    p.add_argument("--ndf", type=int)
+    p.add_argument("--kernel", type=int, help="conv kernel size (book: 5; 4 is ~1.5× faster)")
+    p.add_argument("--lr-g", type=float)
+    p.add_argument("--lr-d", type=float)
+    p.add_argument("--prior", choices=["normal", "uniform"])
+    p.add_argument("--flip", action="store_true", help="mirror images horizontally at random (photos, not digits)")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--holdout", type=float, help="fraction of the data held out for evaluation (by file-name hash)")
+    p.add_argument("--no-xla", dest="xla", action="store_false", default=None, help="do not jit-compile the train step")
+    p.add_argument("--preview-every", type=int)
+    p.add_argument("--checkpoint-every", type=int)
+    p.add_argument("--keep-checkpoints", type=int)
+    p.add_argument("--no-tensorboard", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ganstudio.core.control import Control
+    from ganstudio.ml.prepare import HYPERPARAMETERS, prepare, resolve_dataset
+
+    run_dir = Path(args.out)
+    if args.resume:
+        from ganstudio.ml.run_folder import check_resumable
+
+        config = check_resumable(run_dir, args.recipe)
+        spec = resolve_dataset(args.data or config.dataset_path)
+    else:
+        if not args.data:
+            print("error: --data is required for a new run", file=sys.stderr)
+            return 2
+        spec = resolve_dataset(args.data)
+        config = None
+    overrides = {k: getattr(args, k) for k in HYPERPARAMETERS if getattr(args, k, None) is not None}
+    if args.flip:
+        overrides["flip_augment"] = True
+    data, config = prepare(args.recipe, spec, overrides, config)
+    for line in data.skipped[:5]:
+        print(f"skipped {line}", file=sys.stderr)
+    if len(data.skipped) > 5:
+        print(f"skipped {len(data.skipped) - 5} more unreadable files", file=sys.stderr)
+    control = Control()
+    signal.signal(signal.SIGINT, lambda *_: control.stop())  # Ctrl+C: checkpoint, export, exit cleanly
+    signal.signal(signal.SIGTERM, lambda *_: control.stop())
+    return _train(config, data, run_dir, args, control)
+
+
+def _train(config, data, run_dir: Path, args, control) -> int:
+    from ganstudio.commands.train_sinks import SampleFolderSink, TerminalSink
+    from ganstudio.ml.trainer import Trainer
+
+    terminal = TerminalSink(args.steps, config.batch_size, quiet=args.quiet)
+    sinks = [terminal, SampleFolderSink(run_dir / "samples")]
+    if not args.no_tensorboard:
+        from ganstudio.ml.tensorboard import TensorBoardSink
+
+        sinks.append(TensorBoardSink(run_dir / "tensorboard"))
+    from ganstudio.ml.runtime import make_strategy
+
+    strategy, info = make_strategy(args.device, args.distribute)
+    trainer = Trainer(config, data, run_dir, args.steps, sinks, control, strategy=strategy, resume=args.resume)
+    trainer.device_info = info
+    trainer.run()
+    print(f"steps={trainer.step} images_per_s={terminal.mean_rate():.1f}")
+    return 0

@@ -1,0 +1,34 @@
+"""Tiling image batches into one grid image, and converting between [-1, 1] floats and uint8."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def to_uint8(images: np.ndarray) -> np.ndarray:
+    """[-1, 1] float images → uint8 [0, 255]."""
+    return np.clip((np.asarray(images, dtype=np.float32) + 1.0) * 127.5 + 0.5, 0, 255).astype(np.uint8)
+
+
+def to_float(images: np.ndarray) -> np.ndarray:
+    """uint8 [0, 255] → float32 [-1, 1] (the range every generator here works in)."""
+    return images.astype(np.float32) / 127.5 - 1.0
+
+
+def grid_shape(n: int) -> tuple[int, int]:
+    """Rows, columns of the most square grid that holds n images (ceil(√n) columns)."""
+    cols = max(1, math.ceil(math.sqrt(n)))
+    return math.ceil(n / cols), cols
+
+
+def tile(images: np.ndarray, pad: int = 2, pad_value: int = 0) -> np.ndarray:
+    """Tile uint8 (N, H, W, C) images into one (rows·H, cols·W, C) image with `pad` pixels between them."""
+    n, h, w, c = images.shape
+    rows, cols = grid_shape(n)
+    out = np.full((rows * (h + pad) - pad, cols * (w + pad) - pad, c), pad_value, dtype=images.dtype)
+    for i in range(n):
+        r, col = divmod(i, cols)
+        out[r * (h + pad): r * (h + pad) + h, col * (w + pad): col * (w + pad) + w] = images[i]
+    return out

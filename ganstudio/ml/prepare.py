@@ -1,0 +1,65 @@
+"""Turn user choices (recipe, data set, a few hyperparameters) into a loaded data set and a full TrainConfig.
+
+Shared by the CLI and the Train page so both validate the same way. Imports no TensorFlow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ganstudio.core import datasets
+from ganstudio.core.errors import DataError
+from ganstudio.core.splits import split_mask
+from ganstudio.ml.config import TrainConfig
+from ganstudio.ml.recipes import get as get_recipe
+
+BUILTIN_ALIASES = {"flowers": 0, "mnist": 1, "fashion-mnist": 2}
+HYPERPARAMETERS = ("batch_size", "image_size", "z_dim", "ngf", "ndf", "kernel", "lr_g", "lr_d", "prior", "seed",
+                   "preview_every", "checkpoint_every", "keep_checkpoints", "holdout", "xla")
+
+
+def resolve_dataset(name_or_path: str) -> datasets.DatasetSpec:
+    """A built-in alias (flowers, mnist, fashion-mnist) or any folder, detected by content."""
+    builtins = datasets.builtin_datasets()
+    index = BUILTIN_ALIASES.get(name_or_path.lower())
+    if index is not None:
+        if index >= len(builtins):
+            raise DataError(f"The {name_or_path} data set is not installed on this machine.",
+                            "Install Debian's dataset-fashion-mnist package, or pass a folder.")
+        return builtins[index]
+    for spec in builtins:
+        if Path(spec.path) == Path(name_or_path).expanduser():
+            return spec
+    return datasets.detect(name_or_path)
+
+
+def default_image_size(spec: datasets.DatasetSpec) -> int:
+    return 32 if spec.kind == "idx" else 64  # MNIST 28 px is padded to 32 px
+
+
+def prepare(recipe_name: str, spec: datasets.DatasetSpec, overrides: dict, resume_config: TrainConfig | None = None):
+    """(LoadedData, TrainConfig). For a resumed run the stored config wins; otherwise defaults ← overrides ← data."""
+    recipe = get_recipe(recipe_name)
+    if resume_config is not None:
+        config = resume_config
+    else:
+        size = overrides.get("image_size") or default_image_size(spec)
+        config = recipe.config(**{**overrides, "image_size": size})
+    data = datasets.load(spec, config.image_size, config.channels if resume_config else None)
+    if config.holdout > 0:
+        data = datasets.subset(data, ~split_mask(data.names, config.holdout))
+    if resume_config is None:
+        config = _fit_to_data(config, data, spec, recipe.conditional)
+    if config.batch_size > len(data.images):
+        raise DataError(f"The data set has {len(data.images)} images, fewer than one batch ({config.batch_size}).",
+                        "Lower the batch size or add images.")
+    return data, config
+
+
+def _fit_to_data(config: TrainConfig, data: datasets.LoadedData, spec: datasets.DatasetSpec, conditional: bool) -> TrainConfig:
+    classes = data.class_names if conditional else ()
+    if conditional and (data.labels is None or len(classes) < 2):
+        raise DataError(f"{spec.name} has no class labels, which the conditional recipe needs.",
+                        "Use a folder with one subfolder per class, an IDX set with a labels file, or the DCGAN recipe.")
+    return config.replace(dataset_path=spec.path, dataset_kind=spec.kind, dataset_name=spec.name,
+                          channels=data.channels, num_classes=len(classes), class_names=tuple(classes))

@@ -1,0 +1,70 @@
+"""TensorFlow start-up: quiet logs, GPU memory growth, device choice and the tf.distribute strategy.
+
+Import TensorFlow through `tf()` so the cost is paid once, off the UI's start-up path.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+_configured = False
+_module = None
+
+
+def tf():
+    """Import and configure TensorFlow once; returns the module. Cheap after the first call (safe inside traced code)."""
+    return _module if _module is not None else _import_tf()
+
+
+def _import_tf():
+    global _configured, _module
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tensorflow
+
+    _module = tensorflow
+    if not _configured:
+        for gpu in tensorflow.config.list_physical_devices("GPU"):
+            try:
+                tensorflow.config.experimental.set_memory_growth(gpu, True)
+            except RuntimeError:
+                pass  # already initialised by someone else; growth is then whatever they chose
+        _configured = True
+    return tensorflow
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    kind: str  # "gpu" | "cpu"
+    description: str
+    replicas: int
+
+
+def hide_gpus() -> None:
+    """Force CPU: must run before TensorFlow initialises its devices."""
+    tensorflow = tf()
+    try:
+        tensorflow.config.set_visible_devices([], "GPU")
+    except RuntimeError:
+        pass
+
+
+def make_strategy(device: str = "auto", distribute: str = "default"):
+    """Return (strategy, DeviceInfo). `distribute`: default | mirrored | multiworker (TF_CONFIG names the workers)."""
+    tensorflow = tf()
+    if device == "cpu":
+        hide_gpus()
+    gpus = tensorflow.config.list_logical_devices("GPU")
+    if device == "gpu" and not gpus:
+        from ganstudio.core.errors import StudioError
+
+        raise StudioError("No GPU is visible to TensorFlow.", "Install the CUDA build of TensorFlow and NVIDIA drivers, or use --device cpu.")
+    if distribute == "mirrored":
+        strategy = tensorflow.distribute.MirroredStrategy()
+    elif distribute == "multiworker":
+        strategy = tensorflow.distribute.MultiWorkerMirroredStrategy()
+    else:
+        strategy = tensorflow.distribute.get_strategy()
+    kind = "gpu" if gpus else "cpu"
+    desc = f"{len(gpus)} GPU(s): {', '.join(g.name for g in gpus)}" if gpus else f"CPU ({os.cpu_count()} cores)"
+    return strategy, DeviceInfo(kind, desc, strategy.num_replicas_in_sync)

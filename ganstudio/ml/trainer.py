@@ -1,0 +1,255 @@
+"""The training loop: owns steps, previews from a fixed z, checkpoints, exact resume and the NaN guard.
+
+It knows nothing about its caller: events go out to plain callables, control comes in through a `Control`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ganstudio.core import events as ev
+from ganstudio.core.batches import BatchSchedule
+from ganstudio.core.control import Control
+from ganstudio.core.datasets import LoadedData
+from ganstudio.core.errors import StudioError
+from ganstudio.core.grid import tile, to_uint8
+from ganstudio.core.history import LossHistory
+from ganstudio.ml import run_folder
+from ganstudio.ml.checkpoints import CheckpointStore
+from ganstudio.ml.config import TrainConfig
+from ganstudio.ml.data import make_dataset, to_float_images
+from ganstudio.ml.recipes import get as get_recipe
+from ganstudio.ml.runtime import make_strategy, tf
+
+log = logging.getLogger(__name__)
+MAX_ROLLBACKS = 3
+Sink = Callable[[ev.Event], None]
+
+
+class TrainingDiverged(StudioError):
+    pass
+
+
+class Trainer:
+    def __init__(self, config: TrainConfig, data: LoadedData, run_dir: str | Path, total_steps: int,
+                 sinks: Sequence[Sink] = (), control: Control | None = None, strategy=None, device: str = "auto",
+                 resume: bool = False, log_interval_s: float = 0.25, evaluator: Callable | None = None) -> None:
+        self.config, self.data, self.total_steps = config, data, total_steps
+        self.run_dir = Path(run_dir)
+        self.sinks, self.control = list(sinks), control or Control()
+        self.resume, self.log_interval_s, self.evaluator = resume, log_interval_s, evaluator
+        self.recipe = get_recipe(config.recipe)
+        self.strategy, self.device_info = (strategy, None) if strategy else make_strategy(device)
+        self.store = CheckpointStore(self.run_dir, config.keep_checkpoints)
+        self.history = LossHistory()
+        self.step = 0
+        self.rollbacks = 0
+        self._pending: list[tuple[int, dict]] = []
+        self._flush_clock = time.perf_counter()
+        self._started_at = time.perf_counter()
+
+    # ---- public -------------------------------------------------------------------------------------------------
+    def run(self) -> int:
+        """Train until total_steps or a stop request; returns the step reached. Emits Failed and re-raises on error."""
+        try:
+            self._prepare()
+            self._loop()
+        except Exception as err:  # noqa: BLE001 - every failure must reach the user as an event
+            self._emit(ev.Failed(self.step, str(err)))
+            raise
+        return self.step
+
+    @property
+    def generator(self):
+        return self.models["generator"]
+
+    # ---- set-up -------------------------------------------------------------------------------------------------
+    def _prepare(self) -> None:
+        t = tf()
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        if not self.resume:
+            run_folder.create(self.run_dir, self.config)
+        self.schedule = BatchSchedule(len(self.data.images), self.config.batch_size, self.config.seed, self.config.flip_augment)
+        with self.strategy.scope():
+            self._build(t)
+        latest = self.store.latest() if self.resume else None
+        if latest:
+            self._restore(latest.path)
+        else:
+            self._init_fixed()
+        self._compile(t)
+        self._emit(ev.Started(self.step, self.total_steps, self._device_text(), bool(latest)))
+        self._emit(ev.PreviewReady(self.step, self._real_grid(), kind="real"))
+
+    def _build(self, t) -> None:
+        import keras
+
+        c = self.config
+        self.models = self.recipe.build(c)
+        self.optimizers = {
+            "generator": keras.optimizers.Adam(c.lr_g, beta_1=c.beta1, beta_2=c.beta2),
+            "discriminator": keras.optimizers.Adam(c.lr_d, beta_1=c.beta1, beta_2=c.beta2),
+        }
+        for name, opt in self.optimizers.items():
+            opt.build(self.models[name].trainable_variables)  # slots must exist before a restore fills them
+        self.rng = t.random.Generator.from_seed(c.seed)
+        self.step_var = t.Variable(0, dtype=t.int64, trainable=False)
+        self.tf_checkpoint = t.train.Checkpoint(
+            generator=self.models["generator"], discriminator=self.models["discriminator"],
+            opt_g=self.optimizers["generator"], opt_d=self.optimizers["discriminator"], rng=self.rng, step=self.step_var)
+
+    def _init_fixed(self) -> None:
+        c = self.config
+        rng = np.random.default_rng([c.seed, 1])
+        z = rng.uniform(-1, 1, (c.preview_count, c.z_dim)) if c.prior == "uniform" else rng.standard_normal((c.preview_count, c.z_dim))
+        labels = np.arange(c.preview_count, dtype=np.int32) % max(1, c.num_classes)
+        self.fixed = {"z": z.astype(np.float32), "labels": labels}
+
+    def _restore(self, path: Path) -> None:
+        self.tf_checkpoint.read(str(path / "state")).assert_existing_objects_matched()
+        self.history, self.fixed = self.store.load_extras(path)
+        self.step = int(self.step_var.numpy())
+        self.history.truncate(self.step)
+
+    def _compile(self, t) -> None:
+        step_fn = self.recipe.make_step(self.models, self.optimizers, self.rng, self.config, self.strategy.num_replicas_in_sync)
+        if self.config.xla:
+            step_fn = t.function(step_fn, jit_compile=True)  # per replica: XLA cannot compile strategy.run itself
+        strategy = self.strategy
+
+        @t.function
+        def train_step(batch):
+            images, labels = batch
+            out = strategy.run(lambda im, lab: step_fn(to_float_images(im), lab), args=(images, labels))
+            return {k: strategy.reduce("MEAN", v, axis=None) for k, v in out.items()}
+
+        G = self.models["generator"]
+        conditional = self.config.num_classes > 0
+
+        @t.function
+        def preview(z, labels):
+            return G([z, labels] if conditional else z, training=False)
+
+        self._train_step, self._preview = train_step, preview
+
+    # ---- the loop -----------------------------------------------------------------------------------------------
+    def _loop(self) -> None:
+        c = self.config
+        iterator = self._iterator()
+        while self.step < self.total_steps:
+            if not self.control.wait_turn(on_pause=self._flush):
+                break
+            self._apply_changes()
+            out = self._train_step(next(iterator))
+            self.step += 1
+            self.step_var.assign(self.step)
+            self._pending.append((self.step, out))
+            due_ckpt = self.step % c.checkpoint_every == 0
+            due_preview = self.step % c.preview_every == 0
+            if due_ckpt or due_preview or self.control.paused or time.perf_counter() - self._flush_clock >= self.log_interval_s:
+                if not self._flush():
+                    iterator = self._iterator()  # rolled back: the data order restarts at the restored step
+                    continue
+            if due_preview:
+                self._emit_preview()
+            if due_ckpt:
+                self._checkpoint()
+        self._finish("completed" if self.step >= self.total_steps else "stopped")
+
+    def _iterator(self):
+        ds = make_dataset(self.data.images, self.data.labels, self.schedule, self.step, self.total_steps)
+        return iter(self.strategy.experimental_distribute_dataset(ds))
+
+    def _apply_changes(self) -> None:
+        for key, value in self.control.take_changes().items():
+            name = {"lr_g": "generator", "lr_d": "discriminator"}.get(key)
+            if name:
+                self.optimizers[name].learning_rate.assign(float(value))
+                self._emit(ev.Notice(self.step, f"{key} set to {value:g}"))
+
+    def _flush(self) -> bool:
+        """Turn pending step outputs into events; False (after a rollback) when a loss was NaN/Inf."""
+        if not self._pending:
+            return True
+        now = time.perf_counter()
+        rate = len(self._pending) * self.config.batch_size / max(now - self._flush_clock, 1e-9)
+        self._flush_clock = now
+        pending, self._pending = self._pending, []
+        lrs = self._lrs()
+        for step, out in pending:
+            values = {k: float(v.numpy()) for k, v in out.items()}
+            if not all(math.isfinite(v) for v in values.values()):
+                self._rollback(step, values)
+                return False
+            losses = {k: v for k, v in values.items() if not k.startswith("grad_norm")}
+            norms = {k: v for k, v in values.items() if k.startswith("grad_norm")}
+            self.history.append(step, values)
+            self._emit(ev.StepLogged(step, losses, norms, rate, time.perf_counter() - self._started_at, lrs))
+        return True
+
+    def _lrs(self) -> dict[str, float]:
+        return {"lr_g": float(self.optimizers["generator"].learning_rate.numpy()),
+                "lr_d": float(self.optimizers["discriminator"].learning_rate.numpy())}
+
+    def _rollback(self, bad_step: int, values: dict) -> None:
+        latest = self.store.latest()
+        bad = ", ".join(k for k, v in values.items() if not math.isfinite(v))
+        if latest is None or self.rollbacks >= MAX_ROLLBACKS:
+            why = "before the first checkpoint" if latest is None else f"again after {MAX_ROLLBACKS} rollbacks"
+            raise TrainingDiverged(f"Training diverged: {bad} became NaN/Inf at step {bad_step}, {why}.",
+                                   "Lower the learning rates or the batch size, then start again.")
+        self.rollbacks += 1
+        lrs = self._lrs()
+        self._restore(latest.path)
+        for key, name in (("lr_g", "generator"), ("lr_d", "discriminator")):
+            self.optimizers[name].learning_rate.assign(lrs[key] * 0.5)
+        self._emit(ev.Notice(self.step, f"{bad} became NaN/Inf at step {bad_step}: rolled back to step {self.step} "
+                                        f"and halved the learning rates (lr_g={lrs['lr_g'] * 0.5:g}, lr_d={lrs['lr_d'] * 0.5:g})."))
+
+    def _emit_preview(self) -> None:
+        fake = self._preview(self.fixed["z"], self.fixed["labels"]).numpy()
+        self._emit(ev.PreviewReady(self.step, tile(to_uint8(fake))))
+
+    def _real_grid(self) -> np.ndarray:
+        n = min(self.config.preview_count, len(self.data.images))
+        idx = np.random.default_rng(self.config.seed).choice(len(self.data.images), n, replace=False)
+        return tile(self.data.images[idx])
+
+    def _checkpoint(self) -> None:
+        metric = None
+        if self.evaluator is not None:
+            for name, value in self.evaluator(self.models["generator"], self.config).items():
+                self._emit(ev.MetricComputed(self.step, name, value))
+                metric = value if metric is None else metric  # the first metric ranks checkpoints ("best")
+        path = self.store.save(self.step, self.tf_checkpoint, self.history, self.fixed, metric)
+        self._emit(ev.CheckpointSaved(self.step, str(path)))
+
+    def _finish(self, reason: str) -> None:
+        self._flush()
+        latest = self.store.latest()
+        if latest is None or latest.step != self.step:
+            self._checkpoint()
+        self._emit_preview()
+        from ganstudio.ml.export import export_generator
+
+        model_dir = export_generator(self.models["generator"], self.config, self.run_dir / "model", self.step)
+        self._emit(ev.Finished(self.step, reason, str(model_dir)))
+
+    # ---- helpers ------------------------------------------------------------------------------------------------
+    def _device_text(self) -> str:
+        if self.device_info:
+            return self.device_info.description
+        return f"{self.strategy.__class__.__name__} × {self.strategy.num_replicas_in_sync}"
+
+    def _emit(self, event: ev.Event) -> None:
+        for sink in self.sinks:
+            try:
+                sink(event)
+            except Exception:  # noqa: BLE001 - a broken display must not kill a long training run
+                log.exception("event sink %r failed on %s", sink, type(event).__name__)
