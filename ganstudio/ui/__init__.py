@@ -1,0 +1,1 @@
+"""Qt widgets and pages. Never imports ganstudio.ml or TensorFlow; heavy work goes through ganstudio.workers."""

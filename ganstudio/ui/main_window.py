@@ -1,0 +1,67 @@
+"""The main window: a page list on the left, the pages on the right, a status bar. It only composes pages."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget
+
+from ganstudio.ui.pages.latent_page import LatentPage
+from ganstudio.ui.pages.train_page import TrainPage
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.setWindowTitle("ganstudio")
+        self.pages = {"Train": TrainPage(self.settings), "Latent": LatentPage(self.settings)}
+        self._nav = QListWidget()
+        self._nav.setFixedWidth(130)
+        self._stack = QStackedWidget()
+        for name, page in self.pages.items():
+            self._nav.addItem(name)
+            self._stack.addWidget(page)
+        self._nav.currentRowChanged.connect(self._stack.setCurrentIndex)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._nav)
+        splitter.addWidget(self._stack)
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+        self._device_label = QLabel("TensorFlow: not loaded yet")
+        self.statusBar().addPermanentWidget(self._device_label)
+        self._add_page_shortcuts()
+        self._nav.setCurrentRow(int(self.settings.value("window/page", 0)))
+        self.resize(1200, 780)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def _add_page_shortcuts(self) -> None:
+        for index, name in enumerate(self.pages):
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, i=index: self._nav.setCurrentRow(i))
+            self.addAction(action)
+
+    def show_page(self, name: str) -> None:
+        self._nav.setCurrentRow(list(self.pages).index(name))
+
+    def start_background_warmup(self) -> None:
+        """Import TensorFlow off the GUI thread after the window is up, then show the device in the status bar."""
+        from ganstudio.workers.warmup import TensorFlowWarmup
+
+        self._warmup = TensorFlowWarmup(self)
+        self._warmup.finished.connect(self._on_warmup_finished)
+        self._warmup.start()
+
+    def _on_warmup_finished(self, description: str) -> None:
+        self._device_label.setText(f"Device: {description}")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        for page in self.pages.values():
+            if hasattr(page, "shutdown"):
+                page.shutdown()  # pages stop their workers (training checkpoints before exit)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/page", self._stack.currentIndex())
+        super().closeEvent(event)
