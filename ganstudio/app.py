@@ -26,7 +26,9 @@ def run_app(smoke_test: bool = False) -> int:
     window = MainWindow()
     window.show()
     app.processEvents()
-    startup_ms = (time.perf_counter() - _T0) * 1000
+    from ganstudio.core.proc import ms_since
+
+    startup_ms = ms_since(_T0)
     if smoke_test:
         from ganstudio.ui.smoke import run_smoke_test
 

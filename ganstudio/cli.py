@@ -12,7 +12,8 @@ from ganstudio.core.errors import StudioError
 
 
 def _parser() -> argparse.ArgumentParser:
-    from ganstudio.commands import bench, info, sample, train
+    from ganstudio.commands import bench, classifier, export, info, sample, train
+    from ganstudio.commands import eval as eval_command
 
     parser = argparse.ArgumentParser(prog="ganstudio", description="GAN studio: train, explore and use GANs.")
     parser.add_argument("--smoke-test", action="store_true", help="build the window offscreen, visit every page, exit")
@@ -21,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_parser(sub)
     info.add_parsers(sub)
     bench.add_parser(sub)
+    classifier.add_parser(sub)
+    eval_command.add_parser(sub)
+    export.add_parser(sub)
     return parser
 
 

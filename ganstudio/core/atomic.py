@@ -11,6 +11,8 @@ from pathlib import Path
 
 from ganstudio.core.errors import StudioError
 
+OLD_PREFIX = ".tmp-old-"  # a previous version renamed aside while its replacement is swapped in
+
 
 def fsync_dir(path: Path) -> None:
     """Flush a directory entry so a rename inside it survives a power cut."""
@@ -34,7 +36,8 @@ def disk_error(err: OSError, target: Path) -> StudioError:
     import errno
 
     if err.errno == errno.ENOSPC:
-        return StudioError(f"The disk holding {target} is full.", "Free some space or choose another output folder; nothing was overwritten.")
+        return StudioError(f"The disk holding {target} is full.",
+                           "Free some space or choose another output folder.")
     if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return StudioError(f"Cannot write to {target}: permission denied.", "Choose a folder you can write to.")
     return StudioError(f"Could not write {target}: {err.strerror or err}.", "Check the disk and try again; nothing was overwritten.")
@@ -80,10 +83,7 @@ def atomic_folder(final: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         fsync_tree(tmp)
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(tmp, final)
-        fsync_dir(final.parent)
+        _swap_in(tmp, final)
     except OSError as err:
         shutil.rmtree(tmp, ignore_errors=True)
         raise disk_error(err, final) from err
@@ -92,11 +92,43 @@ def atomic_folder(final: str | Path) -> Iterator[Path]:
         raise
 
 
+def _swap_in(tmp: Path, final: Path) -> None:
+    """Rename `tmp` to `final`. An existing `final` is first renamed aside (to a '.tmp-' name, so a kill leaves
+    only cleanable leftovers) rather than deleted, so the moment without a `final` is two renames long."""
+    old = None
+    if final.exists():
+        old = Path(tempfile.mkdtemp(dir=final.parent, prefix=f"{OLD_PREFIX}{final.name}-"))
+        os.replace(final, old)  # a directory may replace an empty one
+    try:
+        os.replace(tmp, final)
+    except OSError:
+        if old is not None:
+            os.replace(old, final)  # put the previous version back rather than lose both
+        raise
+    fsync_dir(final.parent)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_folder(folder: Path) -> None:
+    """Delete a folder so that a kill midway leaves a '.tmp-' leftover, never a half-emptied folder under its name."""
+    doomed = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".tmp-deleted-{folder.name}-"))
+    os.replace(folder, doomed)
+    shutil.rmtree(doomed, ignore_errors=True)
+
+
 def clean_stale_temp(folder: Path) -> int:
-    """Remove '.tmp-*' folders left by a killed writer; returns how many were removed."""
+    """Remove '.tmp-*' folders left by a killed writer; returns how many were removed.
+
+    A previous version set aside by `_swap_in` whose replacement never arrived is put back instead.
+    """
     removed = 0
     if folder.is_dir():
-        for entry in folder.glob(".tmp-*"):
+        for entry in sorted(folder.glob(".tmp-*")):
+            name = entry.name[len(OLD_PREFIX):].rsplit("-", 1)[0] if entry.name.startswith(OLD_PREFIX) else ""
+            if name and not (folder / name).exists():
+                os.replace(entry, folder / name)
+                continue
             shutil.rmtree(entry, ignore_errors=True)
             removed += 1
     return removed

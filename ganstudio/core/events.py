@@ -9,7 +9,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Started:
-    step: int  # first step to run (non-zero after resume)
+    step: int  # steps already done: 0 for a new run, the checkpoint's step after a resume (logged steps start at step+1)
     total_steps: int
     device: str
     resumed: bool

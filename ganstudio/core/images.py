@@ -54,7 +54,7 @@ def load_image(path: str | Path, size: int, channels: int = 3) -> np.ndarray:
         with Image.open(path) as img:
             img.load()  # forces a full decode so truncated files fail here, not later
             img = center_crop_resize(_to_mode(img, channels), size)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as err:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError) as err:
         raise DataError(f"{path.name} is not a readable image ({err}).", "Remove or replace the file.") from err
     arr = np.asarray(img, dtype=np.uint8)
     return arr[..., None] if channels == 1 else arr

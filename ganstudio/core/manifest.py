@@ -47,13 +47,16 @@ def read_manifest(model_dir: Path) -> Manifest:
         payload = json.loads(path.read_text())
     except (OSError, ValueError) as err:
         raise ModelFileError(f"{path} is damaged ({err}).", "Re-export the model or reinstall ganstudio.") from err
-    if payload.get("format") != MODEL_FORMAT:
+    if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
         raise ModelFileError(f"{path} is not a ganstudio manifest.", "Pick a folder exported by ganstudio.")
-    if payload.get("format_version", 0) > MODEL_FORMAT_VERSION:
-        raise ModelFileError(f"{model_dir} needs a newer ganstudio (model format {payload.get('format_version')}).",
-                             "Upgrade ganstudio.")
+    version = payload.get("format_version", 0)
+    if not isinstance(version, int) or version > MODEL_FORMAT_VERSION:
+        raise ModelFileError(f"{model_dir} needs a newer ganstudio (model format {version}).", "Upgrade ganstudio.")
     fields = {k: payload[k] for k in ("kind", "recipe", "title", "config", "dataset", "metrics", "files", "notes") if k in payload}
-    return Manifest(**fields)
+    try:
+        return Manifest(**fields)
+    except TypeError as err:  # a required field is missing
+        raise ModelFileError(f"{path} is incomplete ({err}).", "Re-export the model or reinstall ganstudio.") from err
 
 
 def verify_files(model_dir: Path, manifest: Manifest) -> None:

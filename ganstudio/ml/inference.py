@@ -47,6 +47,13 @@ class GeneratorSession:
         session._compile()
         return session
 
+    @classmethod
+    def from_model(cls, model, config: TrainConfig, manifest: Manifest | None = None) -> GeneratorSession:
+        """A session over an in-memory generator (e.g. the one being trained, for FID at checkpoints)."""
+        session = cls(model, manifest, config)
+        session._compile()
+        return session
+
     def _compile(self) -> None:
         t = tf()
         G, conditional = self.model, self.num_classes > 0

@@ -59,7 +59,8 @@ def prepare(recipe_name: str, spec: datasets.DatasetSpec, overrides: dict, resum
 def _fit_to_data(config: TrainConfig, data: datasets.LoadedData, spec: datasets.DatasetSpec, conditional: bool) -> TrainConfig:
     classes = data.class_names if conditional else ()
     if conditional and (data.labels is None or len(classes) < 2):
-        raise DataError(f"{spec.name} has no class labels, which the conditional recipe needs.",
+        found = "no class labels" if data.labels is None else f"only {len(classes)} class"
+        raise DataError(f"{spec.name} has {found}; the conditional recipe needs labels of at least 2 classes.",
                         "Use a folder with one subfolder per class, an IDX set with a labels file, or the DCGAN recipe.")
     return config.replace(dataset_path=spec.path, dataset_kind=spec.kind, dataset_name=spec.name,
                           channels=data.channels, num_classes=len(classes), class_names=tuple(classes))

@@ -1,6 +1,7 @@
 """TensorFlow start-up: quiet logs, GPU memory growth, device choice and the tf.distribute strategy.
 
 Import TensorFlow through `tf()` so the cost is paid once, off the UI's start-up path.
+GANSTUDIO_DETERMINISTIC=1 turns on TensorFlow's deterministic ops (bit-exact resume tests; slower on GPU).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ def _import_tf():
                 tensorflow.config.experimental.set_memory_growth(gpu, True)
             except RuntimeError:
                 pass  # already initialised by someone else; growth is then whatever they chose
+        if os.environ.get("GANSTUDIO_DETERMINISTIC", "") not in ("", "0"):
+            tensorflow.config.experimental.enable_op_determinism()
         _configured = True
     return tensorflow
 
@@ -59,7 +62,10 @@ def make_strategy(device: str = "auto", distribute: str = "default"):
         from ganstudio.core.errors import StudioError
 
         raise StudioError("No GPU is visible to TensorFlow.", "Install the CUDA build of TensorFlow and NVIDIA drivers, or use --device cpu.")
-    if distribute == "mirrored":
+    if device == "cpu" and gpus:
+        gpus = []  # TensorFlow had already started with the GPUs visible: pin the work to the CPU instead
+        strategy = tensorflow.distribute.OneDeviceStrategy("/cpu:0")
+    elif distribute == "mirrored":
         strategy = tensorflow.distribute.MirroredStrategy()
     elif distribute == "multiworker":
         strategy = tensorflow.distribute.MultiWorkerMirroredStrategy()

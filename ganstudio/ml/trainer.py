@@ -17,7 +17,8 @@ from ganstudio.core import events as ev
 from ganstudio.core.batches import BatchSchedule
 from ganstudio.core.control import Control
 from ganstudio.core.datasets import LoadedData
-from ganstudio.core.errors import StudioError
+from ganstudio.core.atomic import clean_stale_temp
+from ganstudio.core.errors import RunFolderError, StudioError
 from ganstudio.core.grid import tile, to_uint8
 from ganstudio.core.history import LossHistory
 from ganstudio.ml import run_folder
@@ -72,9 +73,12 @@ class Trainer:
     # ---- set-up -------------------------------------------------------------------------------------------------
     def _prepare(self) -> None:
         t = tf()
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        if not self.resume:
+        if self.resume:
+            run_folder.check_folder(self.run_dir)
+        else:
             run_folder.create(self.run_dir, self.config)
+        self.store.clean_stale()
+        clean_stale_temp(self.run_dir)  # e.g. a model/ export cut short by a kill
         self.schedule = BatchSchedule(len(self.data.images), self.config.batch_size, self.config.seed, self.config.flip_augment)
         with self.strategy.scope():
             self._build(t)
@@ -91,6 +95,7 @@ class Trainer:
         import keras
 
         c = self.config
+        keras.utils.set_random_seed(c.seed)  # initial weights are a function of the seed: runs are reproducible
         self.models = self.recipe.build(c)
         self.optimizers = {
             "generator": keras.optimizers.Adam(c.lr_g, beta_1=c.beta1, beta_2=c.beta2),
@@ -112,18 +117,22 @@ class Trainer:
         self.fixed = {"z": z.astype(np.float32), "labels": labels}
 
     def _restore(self, path: Path) -> None:
-        self.tf_checkpoint.read(str(path / "state")).assert_existing_objects_matched()
-        self.history, self.fixed = self.store.load_extras(path)
+        try:
+            self.tf_checkpoint.read(str(path / "state")).assert_existing_objects_matched()
+            self.history, self.fixed = self.store.load_extras(path)
+        except (AssertionError, ValueError, OSError, KeyError, tf().errors.OpError) as err:
+            raise RunFolderError(f"The checkpoint {path} does not fit this run ({type(err).__name__}: {err}).",
+                                 "Delete that ckpt-* folder to resume from the one before, or start a new run.") from err
         self.step = int(self.step_var.numpy())
         self.history.truncate(self.step)
 
     def _compile(self, t) -> None:
         step_fn = self.recipe.make_step(self.models, self.optimizers, self.rng, self.config, self.strategy.num_replicas_in_sync)
         if self.config.xla:
-            step_fn = t.function(step_fn, jit_compile=True)  # per replica: XLA cannot compile strategy.run itself
+            step_fn = t.function(step_fn, jit_compile=True, autograph=False)  # per replica: XLA cannot compile strategy.run
         strategy = self.strategy
 
-        @t.function
+        @t.function(autograph=False)  # straight-line code: AutoGraph would only add tracing time and warnings
         def train_step(batch):
             images, labels = batch
             out = strategy.run(lambda im, lab: step_fn(to_float_images(im), lab), args=(images, labels))
@@ -132,7 +141,7 @@ class Trainer:
         G = self.models["generator"]
         conditional = self.config.num_classes > 0
 
-        @t.function
+        @t.function(autograph=False)
         def preview(z, labels):
             return G([z, labels] if conditional else z, training=False)
 
@@ -143,8 +152,10 @@ class Trainer:
         c = self.config
         iterator = self._iterator()
         while self.step < self.total_steps:
+            before_wait = time.perf_counter()
             if not self.control.wait_turn(on_pause=self._flush):
                 break
+            self._flush_clock += time.perf_counter() - before_wait  # time spent paused is not training time
             self._apply_changes()
             out = self._train_step(next(iterator))
             self.step += 1

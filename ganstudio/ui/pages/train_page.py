@@ -1,11 +1,293 @@
-"""Placeholder until the real page lands."""
+"""The Train page: pick a recipe and a data set, train live (losses, gradient norms, fixed-z samples), resume runs.
+
+Training runs on the worker's thread; this page only posts requests and draws what the throttled signals bring.
+Scripts and benchmarks drive it with `start_run(...)` / `resume_run(...)` and listen to `run_finished`.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
+                               QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
+
+from ganstudio.core.errors import StudioError
+from ganstudio.paths import runs_dir
+from ganstudio.ui.widgets.image_view import ImageView
+from ganstudio.ui.widgets.loss_plot import LossPlot
+from ganstudio.ui.widgets.run_stats import RunStats
+from ganstudio.ui.widgets.train_form import TrainForm
+from ganstudio.workers import catalog
+from ganstudio.workers.training_worker import TrainingWorker, TrainJob
+
+BUTTONS = {  # name: (label, shortcut, tooltip)
+    "start": ("Start", "Ctrl+Return", "Start a new run with these settings"),
+    "resume_run": ("Resume run…", "Ctrl+O", "Continue a stopped run exactly where it left off"),
+    "pause": ("Pause", "Ctrl+P", "Pause after the current step"),
+    "resume": ("Resume", "Ctrl+R", "Continue the paused run"),
+    "step": ("Step once", "F10", "One D+G update, then pause again"),
+    "stop": ("Stop", "Ctrl+.", "Stop: saves a checkpoint and the model"),
+}
+ENABLED_IN = {"idle": {"start", "resume_run"}, "running": {"pause", "stop"}, "paused": {"resume", "step", "stop"},
+              "stopping": set()}
 
 
 class TrainPage(QWidget):
-    def __init__(self, settings, parent=None) -> None:
+    run_started = Signal(str)  # the run folder
+    run_finished = Signal(object)  # core.events.Finished (step, reason, model_dir)
+    run_failed = Signal(str)  # the error text, also shown inline
+
+    def __init__(self, settings: QSettings, parent: QWidget | None = None, *, worker: TrainingWorker | None = None,
+                 ask_folder=None, ask_run=None) -> None:
         super().__init__(parent)
-        QVBoxLayout(self).addWidget(QLabel("TrainPage"))
+        self.settings = settings
+        self.worker = worker or TrainingWorker(self)
+        self.extra_overrides: dict = {}  # merged into every new run's config (tests, benchmarks: tiny models)
+        self.tensorboard = True  # write TensorBoard event files into each run folder
+        self.state = "idle"
+        self._batch_size = 0
+        self._ask_run = ask_run or self._ask_run_dialog
+        self.form = TrainForm(catalog.recipe_choices(), catalog.dataset_choices(), catalog.default_image_size,
+                              ask_folder or self._ask_folder_dialog)
+        self.stats, self.loss_plot = RunStats(), LossPlot()
+        self.fake_view = ImageView("Samples from the fixed z appear here while training")
+        self.real_view = ImageView("Real images from the data set appear when a run starts")
+        self.buttons = {name: self._button(name, *spec) for name, spec in BUTTONS.items()}
+        self._log, self._error = QPlainTextEdit(), QLabel()
+        self._lay_out()
+        self._connect()
+        self._restore_settings()
+        self._set_state("idle")
+
+    # ---- public API (buttons, scripts, benchmarks) --------------------------------------------------------------
+    def start_run(self, recipe: str | None = None, dataset=None, overrides: dict | None = None,
+                  steps: int | None = None, run_dir: str | Path | None = None, paused: bool = False) -> Path | None:
+        """Start a new run; unset arguments come from the form. `dataset`: DatasetSpec, alias or folder path.
+
+        Returns the run folder (runs_dir()/<recipe>-<dataset>-<time> by default), or None if a run is in progress.
+        """
+        recipe = recipe or self.form.recipe()
+        dataset = dataset or self.form.dataset()
+        config = {**self.form.overrides(), **self.extra_overrides, **(overrides or {})}
+        slug = Path(str(getattr(dataset, "path", dataset))).name
+        folder = Path(run_dir) if run_dir else catalog.new_run_dir(recipe, slug)
+        self._save_settings()
+        job = TrainJob(recipe, dataset, folder, steps or self.form.steps.value(), config, tensorboard=self.tensorboard)
+        return folder if self._begin(job, paused) else None
+
+    def resume_run(self, run_dir: str | Path, steps: int | None = None) -> bool:
+        """Continue a run folder where its latest checkpoint left off; the loaded loss history is plotted first."""
+        try:
+            summary = catalog.describe_run(run_dir)
+        except StudioError as err:
+            self._show_error(str(err))
+            return False
+        steps = steps or max(self.form.steps.value(), summary.step + 1000)
+        self.form.show_config(summary.config, steps)
+        job = TrainJob(summary.recipe, None, Path(run_dir), steps, tensorboard=self.tensorboard, resume=True)
+        return self._begin(job)
+
+    def shutdown(self, timeout: float = 60.0) -> bool:
+        """Stop training (the engine checkpoints and exports first) and join the thread; True when it ended."""
+        self._save_settings()
+        return self.worker.shutdown(timeout)
+
+    # ---- layout -------------------------------------------------------------------------------------------------
+    def _lay_out(self) -> None:
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.addWidget(self._left_panel())
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.right_splitter.addWidget(self.loss_plot)
+        self.right_splitter.addWidget(self._image_row())
+        self.right_splitter.setSizes([420, 320])
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([320, 880])
+        QVBoxLayout(self).addWidget(self.main_splitter)
+
+    def _left_panel(self) -> QScrollArea:
+        panel = QWidget()
+        column = QVBoxLayout(panel)
+        column.addWidget(_group("Run", self.form))
+        grid = QGridLayout()
+        for i, name in enumerate(("start", "resume_run", "pause", "resume", "step", "stop")):
+            grid.addWidget(self.buttons[name], i // 2, i % 2)
+        column.addLayout(grid)
+        self._error.setWordWrap(True)
+        self._error.setStyleSheet("color: #b00020;")
+        self._error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._error.hide()
+        column.addWidget(self._error)
+        column.addWidget(_group("Progress", self.stats))
+        self._log.setReadOnly(True)
+        self._log.setMaximumBlockCount(500)
+        self._log.setMinimumHeight(70)
+        # Its default size hint (~200 px) would push the panel past a 768-px screen; take whatever height is left.
+        self._log.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self._log.setPlaceholderText("Notices (checkpoints, NaN rollbacks, skipped files) appear here")
+        column.addWidget(_group("Log", self._log), 1)
+        scroll = QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(panel.sizeHint().width() + 16)
+        return scroll
+
+    def _image_row(self) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.fake_group = _group("Generated (fixed z)", self.fake_view)
+        self.real_group = _group("Real", self.real_view)
+        layout.addWidget(self.fake_group)
+        layout.addWidget(self.real_group)
+        return row
+
+    def _button(self, name: str, label: str, shortcut: str, tip: str) -> QPushButton:
+        button = QPushButton(label)
+        button.setShortcut(QKeySequence(shortcut))
+        button.setToolTip(f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+        button.clicked.connect(getattr(self, f"_on_{name}_clicked"))
+        return button
+
+    def _connect(self) -> None:
+        events = self.worker.events
+        for name in ("prepared", "history_loaded", "started", "steps_logged", "preview_ready", "notice_posted",
+                     "checkpoint_saved", "metric_computed", "finished", "failed"):
+            getattr(events, name).connect(getattr(self, f"_on_worker_{name}"))
+        self.form.learning_rates_changed.connect(self._on_form_learning_rates_changed)
+
+    # ---- button slots -------------------------------------------------------------------------------------------
+    def _on_start_clicked(self) -> None:
+        self.start_run()
+
+    def _on_resume_run_clicked(self) -> None:
+        folder = self._ask_run()
+        if folder:
+            self.resume_run(folder)
+
+    def _on_pause_clicked(self) -> None:
+        self.worker.pause()
+        self._set_state("paused")
+
+    def _on_resume_clicked(self) -> None:
+        self.worker.resume()
+        self._set_state("running")
+
+    def _on_step_clicked(self) -> None:
+        self.worker.step_once()
+
+    def _on_stop_clicked(self) -> None:
+        self.worker.stop()
+        self._set_state("stopping")
+        self._log_line("Stopping: saving a checkpoint and the model…")
+
+    def _on_form_learning_rates_changed(self, lr_g: float, lr_d: float) -> None:
+        if self.state in ("running", "paused"):
+            self.worker.set_learning_rates(lr_g=lr_g, lr_d=lr_d)
+
+    # ---- worker slots -------------------------------------------------------------------------------------------
+    def _on_worker_prepared(self, prepared) -> None:
+        c = prepared.config
+        self._batch_size = c["batch_size"]
+        self.form.show_config(c, self.stats.total_steps)  # what really runs (stored config on resume, overrides)
+        self._log_line(f"{prepared.images:,} images at {c['image_size']} px from {c['dataset_name']}")
+
+    def _on_worker_history_loaded(self, loaded) -> None:
+        self.loss_plot.set_history(loaded.history)
+
+    def _on_worker_started(self, started) -> None:
+        self.stats.set_device(started.device)
+        self.stats.set_run(started.step, started.total_steps, self._batch_size)
+        verb = f"Resumed at step {started.step:,}" if started.resumed else "Started"
+        self._log_line(f"{verb} on {started.device}")
+
+    def _on_worker_steps_logged(self, logged: list) -> None:
+        self.loss_plot.append_steps(logged)
+        self.stats.update_from(logged[-1])
+
+    def _on_worker_preview_ready(self, preview) -> None:
+        real = preview.kind == "real"
+        (self.real_view if real else self.fake_view).set_image(preview.grid)
+        if not real:
+            self.fake_group.setTitle(f"Generated (fixed z) · step {preview.step:,}")
+
+    def _on_worker_notice_posted(self, message: str) -> None:
+        self._log_line(message)
+
+    def _on_worker_checkpoint_saved(self, saved) -> None:
+        self._log_line(f"Checkpoint saved at step {saved.step:,}")
+
+    def _on_worker_metric_computed(self, metric) -> None:
+        self._log_line(f"Step {metric.step:,}: {metric.name} = {metric.value:.4g}")
+
+    def _on_worker_finished(self, finished) -> None:
+        self._set_state("idle")
+        self._log_line(f"{finished.reason.capitalize()} at step {finished.step:,}; model saved to {finished.model_dir}")
+        self.run_finished.emit(finished)
+
+    def _on_worker_failed(self, error: str) -> None:
+        self._set_state("idle")
+        self._show_error(error)
+        self._log_line(f"Failed: {error.splitlines()[0] if error else 'unknown error'}")
+        self.run_failed.emit(error)
+
+    # ---- helpers ------------------------------------------------------------------------------------------------
+    def _begin(self, job: TrainJob, paused: bool = False) -> bool:
+        try:
+            self.worker.start(job, paused)
+        except RuntimeError as err:
+            self._show_error(str(err))
+            return False
+        self._error.hide()
+        self.loss_plot.clear()
+        self.fake_view.clear()
+        self.real_view.clear()
+        self.fake_group.setTitle("Generated (fixed z)")
+        self.stats.reset(job.total_steps)
+        self._log_line(f"{'Resuming' if job.resume else 'New run'} in {job.run_dir.name}: loading data…")
+        self._set_state("paused" if paused else "running")
+        self.run_started.emit(str(job.run_dir))
+        return True
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        for name, button in self.buttons.items():
+            button.setEnabled(name in ENABLED_IN[state])
+        self.form.set_running(state != "idle")
+
+    def _show_error(self, text: str) -> None:
+        self._error.setText(text)
+        self._error.show()
+
+    def _log_line(self, text: str) -> None:
+        self._log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
+
+    def _ask_folder_dialog(self) -> str | None:
+        return QFileDialog.getExistingDirectory(self, "Choose a data set folder (images or IDX files)", str(Path.home())) or None
+
+    def _ask_run_dialog(self) -> str | None:
+        return QFileDialog.getExistingDirectory(self, "Open a training run folder", str(runs_dir())) or None
+
+    def _save_settings(self) -> None:
+        self.form.save_settings(self.settings)
+        self.settings.setValue("train_ui/smoothing", self.loss_plot.smoothing)
+        self.settings.setValue("train_ui/main_splitter", self.main_splitter.saveState())
+        self.settings.setValue("train_ui/right_splitter", self.right_splitter.saveState())
+
+    def _restore_settings(self) -> None:
+        self.form.load_settings(self.settings)
+        self.loss_plot.set_smoothing(float(self.settings.value("train_ui/smoothing", 0.6)))
+        for key, splitter in (("train_ui/main_splitter", self.main_splitter), ("train_ui/right_splitter", self.right_splitter)):
+            state = self.settings.value(key)
+            if state is not None:
+                splitter.restoreState(state)
+
+
+def _group(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    QVBoxLayout(box).addWidget(widget)
+    return box

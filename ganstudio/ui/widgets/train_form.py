@@ -1,0 +1,211 @@
+"""The Train page's inputs: recipe, data set (built-ins first, then "Choose folder…"), and a few hyperparameters.
+
+It remembers the choices in the injected QSettings and never touches the engine: the page turns them into a run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox, QWidget
+
+CHOOSE_FOLDER = "__choose_folder__"
+IMAGE_SIZES = (16, 32, 64, 128)
+PREFIX = "train/"
+
+
+class TrainForm(QWidget):
+    learning_rates_changed = Signal(float, float)  # lr_g, lr_d (applied mid-run by the page)
+
+    def __init__(self, recipes: list, datasets: list, default_image_size: Callable[[object], int],
+                 ask_folder: Callable[[], str | None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._recipes = {r.name: r for r in recipes}
+        self._default_image_size, self._ask_folder = default_image_size, ask_folder
+        self.recipe_box, self.dataset_box = QComboBox(), QComboBox()
+        for r in recipes:
+            self.recipe_box.addItem(r.title, r.name)
+            self.recipe_box.setItemData(self.recipe_box.count() - 1, r.description, Qt.ItemDataRole.ToolTipRole)
+        for spec in datasets:
+            self.dataset_box.addItem(spec.name, spec)
+            self.dataset_box.setItemData(self.dataset_box.count() - 1, f"{spec.name}\n{spec.path}", Qt.ItemDataRole.ToolTipRole)
+        self.dataset_box.addItem("Choose folder…", CHOOSE_FOLDER)
+        for box in (self.recipe_box, self.dataset_box):  # long data set names must not widen the whole panel
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(14)
+        self._build_spin_boxes()
+        self._lay_out()
+        self._last_dataset_index = 0
+        self.recipe_box.currentIndexChanged.connect(self._on_recipe_box_changed)
+        self.dataset_box.activated.connect(self._on_dataset_box_activated)
+        self._on_recipe_box_changed()
+        self._apply_default_size()
+
+    def _build_spin_boxes(self) -> None:
+        self.steps = _spin(1, 10_000_000, 1000, 10_000)
+        self.batch_size = _spin(1, 4096, 8, 64)
+        self.image_size = QComboBox()
+        for size in IMAGE_SIZES:
+            self.image_size.addItem(f"{size} × {size}", size)
+        self.z_dim = _spin(2, 1024, 8, 100)
+        self.preview_every = _spin(1, 100_000, 10, 100)
+        self.lr_g, self.lr_d = _lr_spin(), _lr_spin()
+        self.lr_g.valueChanged.connect(self._on_lr_changed)
+        self.lr_d.valueChanged.connect(self._on_lr_changed)
+
+    def _lay_out(self) -> None:
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        for label, widget in (("Recipe", self.recipe_box), ("Data set", self.dataset_box), ("Steps", self.steps),
+                              ("Batch size", self.batch_size), ("Image size", self.image_size), ("z size", self.z_dim),
+                              ("LR generator", self.lr_g), ("LR discriminator", self.lr_d),
+                              ("Preview every", self.preview_every)):
+            form.addRow(label, widget)
+        self.steps.setToolTip("Train until this many D+G updates in total (a resumed run counts its earlier steps)")
+        self.preview_every.setToolTip("Steps between sample grids from the fixed z")
+        self.lr_g.setToolTip("Adam learning rate of the generator; changes apply to a running run")
+        self.lr_d.setToolTip("Adam learning rate of the discriminator; changes apply to a running run")
+
+    # ---- values -------------------------------------------------------------------------------------------------
+    def recipe(self) -> str:
+        return self.recipe_box.currentData()
+
+    def dataset(self):
+        """The chosen DatasetSpec (built-in) or folder path (str)."""
+        return self.dataset_box.currentData()
+
+    def dataset_slug(self) -> str:
+        data = self.dataset()
+        return Path(getattr(data, "path", data) or "data").name
+
+    def overrides(self) -> dict:
+        return dict(batch_size=self.batch_size.value(), image_size=self.image_size.currentData(),
+                    z_dim=self.z_dim.value(), lr_g=self.lr_g.value(), lr_d=self.lr_d.value(),
+                    preview_every=self.preview_every.value())
+
+    def set_running(self, running: bool) -> None:
+        """While a run goes on only the learning rates stay editable (they apply mid-run)."""
+        for widget in (self.recipe_box, self.dataset_box, self.steps, self.batch_size, self.image_size,
+                       self.z_dim, self.preview_every):
+            widget.setEnabled(not running)
+
+    def show_config(self, config: dict, steps: int) -> None:
+        """Show a run's settings (its data set is added to the picker if needed); emits no learning-rate change."""
+        self.lr_g.blockSignals(True)
+        self.lr_d.blockSignals(True)
+        try:
+            self.recipe_box.setCurrentIndex(max(0, self.recipe_box.findData(config.get("recipe"))))
+            self.select_dataset(config.get("dataset_path", ""))
+            self._set_values(config)
+        finally:
+            self.lr_g.blockSignals(False)
+            self.lr_d.blockSignals(False)
+        self.steps.setValue(steps)
+
+    def select_dataset(self, path: str) -> None:
+        for i in range(self.dataset_box.count() - 1):
+            if str(getattr(self.dataset_box.itemData(i), "path", self.dataset_box.itemData(i))) == str(path):
+                self.dataset_box.setCurrentIndex(i)
+                break
+        else:
+            if path:
+                self._add_folder(path)
+        self._last_dataset_index = self.dataset_box.currentIndex()
+
+    # ---- settings -----------------------------------------------------------------------------------------------
+    def save_settings(self, settings: QSettings) -> None:
+        values = {**self.overrides(), "recipe": self.recipe(), "steps": self.steps.value(),
+                  "dataset": str(getattr(self.dataset(), "path", self.dataset())), "folders": self._folders()}
+        for key, value in values.items():
+            settings.setValue(PREFIX + key, json.dumps(value))
+
+    def load_settings(self, settings: QSettings) -> None:
+        values = {key.removeprefix(PREFIX): _loads(settings.value(key)) for key in settings.allKeys()
+                  if key.startswith(PREFIX)}
+        if "recipe" in values:
+            self.recipe_box.setCurrentIndex(max(0, self.recipe_box.findData(values["recipe"])))
+        for folder in values.get("folders") or []:
+            if Path(folder).is_dir():
+                self._add_folder(folder, select=False)
+        if values.get("dataset"):
+            self.select_dataset(values["dataset"])
+        self._set_values(values)
+        if isinstance(values.get("steps"), int):
+            self.steps.setValue(values["steps"])
+
+    # ---- slots and helpers --------------------------------------------------------------------------------------
+    def _on_recipe_box_changed(self) -> None:
+        recipe = self._recipes.get(self.recipe())
+        if recipe is not None:
+            self._set_values({k: v for k, v in recipe.defaults.items() if k != "image_size"})
+            self.recipe_box.setToolTip(recipe.description)
+
+    def _on_dataset_box_activated(self, index: int) -> None:
+        if self.dataset_box.itemData(index) == CHOOSE_FOLDER:
+            folder = self._ask_folder()
+            if not folder:
+                self.dataset_box.setCurrentIndex(self._last_dataset_index)
+                return
+            self._add_folder(folder)
+        self._last_dataset_index = self.dataset_box.currentIndex()
+        self._apply_default_size()
+
+    def _on_lr_changed(self) -> None:
+        self.learning_rates_changed.emit(self.lr_g.value(), self.lr_d.value())
+
+    def _add_folder(self, folder: str, select: bool = True) -> None:
+        index = self.dataset_box.findData(folder)
+        if index < 0:
+            index = self.dataset_box.count() - 1  # just above "Choose folder…"
+            self.dataset_box.insertItem(index, Path(folder).name or folder, folder)
+            self.dataset_box.setItemData(index, folder, Qt.ItemDataRole.ToolTipRole)
+        if select:
+            self.dataset_box.setCurrentIndex(index)
+
+    def _folders(self) -> list[str]:
+        return [d for d in (self.dataset_box.itemData(i) for i in range(self.dataset_box.count())) if isinstance(d, str)
+                and d != CHOOSE_FOLDER]
+
+    def _apply_default_size(self) -> None:
+        data = self.dataset()
+        if data is not None and data != CHOOSE_FOLDER:
+            self._set_values({"image_size": self._default_image_size(data)})
+
+    def _set_values(self, values: dict) -> None:
+        for key in ("batch_size", "z_dim", "preview_every"):
+            if isinstance(values.get(key), int):
+                getattr(self, key).setValue(values[key])
+        for key in ("lr_g", "lr_d"):
+            if isinstance(values.get(key), (int, float)):
+                getattr(self, key).setValue(float(values[key]))
+        if values.get("image_size") in IMAGE_SIZES:
+            self.image_size.setCurrentIndex(IMAGE_SIZES.index(values["image_size"]))
+
+
+def _spin(low: int, high: int, step: int, value: int) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setValue(value)
+    box.setGroupSeparatorShown(True)
+    return box
+
+
+def _lr_spin() -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setDecimals(6)
+    box.setRange(1e-6, 0.1)
+    box.setSingleStep(5e-5)
+    box.setValue(2e-4)
+    box.setKeyboardTracking(False)  # one change per edit, not one per keystroke (each is applied to the run)
+    return box
+
+
+def _loads(value) -> object:
+    try:
+        return json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return None

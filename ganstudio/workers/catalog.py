@@ -1,0 +1,116 @@
+"""What the Train page offers, without TensorFlow: recipes, built-in data sets, and the runs already on disk.
+
+The engine modules used here are TF-free but still imported lazily, to keep the window's start-up path short.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ganstudio.core.datasets import DatasetSpec
+
+
+@dataclass(frozen=True)
+class RecipeChoice:
+    name: str
+    title: str
+    description: str
+    conditional: bool
+    defaults: dict = field(default_factory=dict)  # hyperparameter defaults (TrainConfig fields)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    path: str
+    name: str
+    recipe: str
+    dataset_name: str
+    step: int  # step of the latest complete checkpoint (0: none yet)
+    config: dict = field(default_factory=dict)
+
+
+def recipe_choices() -> list[RecipeChoice]:
+    import dataclasses
+
+    from ganstudio.ml.config import TrainConfig
+    from ganstudio.ml.recipes import all_recipes
+
+    base = dataclasses.asdict(TrainConfig(recipe=""))
+    return [RecipeChoice(r.name, r.title, r.description, r.conditional, {**base, **r.defaults}) for r in all_recipes()]
+
+
+def dataset_choices() -> list[DatasetSpec]:
+    """Built-in data sets first (flowers, MNIST, Fashion-MNIST when installed), as the picker lists them."""
+    from ganstudio.core.datasets import builtin_datasets
+
+    return builtin_datasets()
+
+
+def default_image_size(dataset: DatasetSpec | str) -> int:
+    """The recipe-independent default size for a data set; a folder path is classified by a shallow look only."""
+    from ganstudio.core.idx import find_idx_pairs
+    from ganstudio.ml.prepare import default_image_size as for_spec
+
+    if isinstance(dataset, DatasetSpec):
+        return for_spec(dataset)
+    folder = Path(dataset).expanduser()
+    kind = "idx" if folder.is_dir() and find_idx_pairs(folder) else "images"
+    return for_spec(DatasetSpec(kind, str(folder), folder.name))
+
+
+def new_run_dir(recipe: str, dataset_name: str, now: float | None = None, root: Path | None = None) -> Path:
+    """runs_dir()/<recipe>-<dataset>-<YYYYmmdd-HHMMSS>, with a numeric suffix if that folder exists already."""
+    import re
+    import time
+
+    from ganstudio.paths import runs_dir
+
+    slug = re.sub(r"[^a-z0-9]+", "-", dataset_name.lower()).strip("-")[:24] or "data"
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+    base = (root or runs_dir()) / f"{recipe}-{slug}-{stamp}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def describe_run(run_dir: str | Path) -> RunSummary:
+    """Recipe, data set and latest step of a run folder; RunFolderError (with a hint) when it is not a usable run."""
+    import dataclasses
+
+    from ganstudio.ml.run_folder import read_config
+
+    folder = Path(run_dir)
+    config = read_config(folder)
+    name = config.dataset_name or Path(config.dataset_path).name
+    return RunSummary(str(folder), folder.name, config.recipe, name, _latest_step(folder), dataclasses.asdict(config))
+
+
+def list_runs(root: Path | None = None) -> list[RunSummary]:
+    """Readable runs under runs_dir(), newest first; damaged or foreign folders are left out."""
+    from ganstudio.core.errors import StudioError
+    from ganstudio.paths import runs_dir
+
+    folder = root or runs_dir()
+    runs = []
+    for path in sorted(folder.glob("*/run.json"), key=lambda p: p.stat().st_mtime, reverse=True):
+        try:
+            runs.append(describe_run(path.parent))
+        except StudioError:
+            continue
+    return runs
+
+
+def _latest_step(run_dir: Path) -> int:
+    # Read-only on purpose: CheckpointStore.list() also deletes stale temp folders, which must not happen to a run
+    # that another process may be writing while we merely list it.
+    steps = [0]
+    for meta in (run_dir / "checkpoints").glob("ckpt-*/meta.json"):
+        try:
+            steps.append(int(json.loads(meta.read_text())["step"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return max(steps)

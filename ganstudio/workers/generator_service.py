@@ -1,0 +1,188 @@
+"""The Latent page's engine room: loads a generator in the background, computes slider directions, renders z into
+images through a latest-wins runner and exports interpolations as animated GIFs. TensorFlow is imported lazily."""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from ganstudio.workers.latest_wins import LatestWinsRunner, describe_error
+
+GIF_BATCH = 16  # frames per generator call while exporting: batching is several times faster than one by one
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the page needs to know about a loaded generator (plain data: the UI never touches the ml layer)."""
+
+    path: str
+    title: str
+    recipe: str
+    z_dim: int
+    image_size: int
+    channels: int
+    num_classes: int
+    class_names: tuple[str, ...]
+    prior: str
+
+
+def model_info(session, path: str) -> ModelInfo:
+    c = session.config
+    names = tuple(c.class_names) or tuple(f"class {i}" for i in range(c.num_classes))
+    return ModelInfo(path, session.manifest.title, c.recipe, c.z_dim, c.image_size, c.channels, c.num_classes,
+                     names, c.prior)
+
+
+def encode_gif(frames: np.ndarray, frame_ms: int, scale: int = 1) -> bytes:
+    """uint8 (N, H, W, C) frames → bytes of a looping animated GIF, each frame upscaled `scale`× (Lanczos)."""
+    from PIL import Image
+
+    images = []
+    for frame in frames:
+        image = Image.fromarray(frame[..., 0] if frame.shape[-1] == 1 else frame)
+        if scale > 1:
+            image = image.resize((image.width * scale, image.height * scale), Image.Resampling.LANCZOS)
+        images.append(image)
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=frame_ms, loop=0)
+    return buffer.getvalue()
+
+
+def _model_folder(path: str, resolve_model) -> Path:
+    """A run folder → its model/; an existing folder as is (so a broken one gets its own precise error); else a name."""
+    folder = Path(path).expanduser()
+    if (folder / "model" / "manifest.json").exists():
+        return folder / "model"
+    return folder if folder.is_dir() else resolve_model(path)
+
+
+class GeneratorService(QObject):
+    loaded = Signal(object)  # ModelInfo
+    load_failed = Signal(str)
+    directions_ready = Signal(object)  # list[core.latent.Direction]
+    rendered = Signal(int, object)  # request id, uint8 image (H, W, C)
+    render_failed = Signal(int, str)
+    export_progressed = Signal(int, int)  # frames done, total
+    exported = Signal(str)  # path written
+    export_failed = Signal(str)
+    _session_ready = Signal(object, object, int)  # session, ModelInfo, generation: handed over on the GUI thread
+
+    def __init__(self, parent: QObject | None = None, direction_samples: int = 1000) -> None:
+        super().__init__(parent)
+        self._session = None
+        self._generation = 0  # a newer load() makes an older, slower one's result stale
+        self._threads: list[threading.Thread] = []
+        self._cancel_export = threading.Event()
+        self._direction_samples = direction_samples
+        self._runner = LatestWinsRunner(self._render, self, name="latent-preview")
+        self._runner.delivered.connect(self.rendered)
+        self._runner.failed.connect(self.render_failed)
+        self._session_ready.connect(self._on_session_ready)
+
+    @property
+    def runner(self) -> LatestWinsRunner:
+        return self._runner
+
+    @property
+    def has_model(self) -> bool:
+        return self._session is not None
+
+    def _start(self, target, *args, name: str) -> None:
+        self._threads = [t for t in self._threads if t.is_alive()]
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def load(self, path: str) -> None:
+        """Load a model folder (or a run folder) in the background: `loaded` then `directions_ready`, or `load_failed`."""
+        self._generation += 1
+        self._start(self._load, str(path), self._generation, name="latent-load")
+
+    def _load(self, path: str, generation: int) -> None:
+        try:
+            from ganstudio.ml.inference import GeneratorSession, resolve_model
+
+            if generation != self._generation:
+                return  # superseded, or shut down, while TensorFlow was importing
+            folder = _model_folder(path, resolve_model)
+            session = GeneratorSession.load(folder)
+            session.generate(session.sample_z(1, 0))  # trace the tf.function now, not on the first slider move
+        except Exception as err:  # noqa: BLE001 - shown inline on the page
+            if generation == self._generation:
+                self.load_failed.emit(describe_error(err))
+            return
+        self._session_ready.emit(session, model_info(session, str(folder)), generation)
+        directions = self._directions(session)
+        if generation == self._generation:
+            self.directions_ready.emit(directions)
+
+    def _on_session_ready(self, session, info: ModelInfo, generation: int) -> None:
+        """Swap sessions on the GUI thread, so the page never renders an old z_dim's point with the new model."""
+        if generation == self._generation:
+            self._session = session
+            self.loaded.emit(info)
+
+    def _directions(self, session) -> list:
+        from ganstudio.core.latent import raw_directions, z_pca_directions
+        from ganstudio.ml.latent_directions import all_directions
+
+        try:
+            return all_directions(session, self._direction_samples)
+        except Exception:  # noqa: BLE001 - an exotic architecture: the model still works with the z-only directions
+            z = session.sample_z(self._direction_samples, 2)
+            return z_pca_directions(z, min(10, session.z_dim)) + raw_directions(session.z_dim, float(np.std(z)))
+
+    def sample_z(self, seed: int) -> np.ndarray:
+        """One z from the loaded model's prior (the same sampler training used)."""
+        return self._session.sample_z(1, seed)[0]
+
+    def render(self, z: np.ndarray, label: int | None = None) -> int:
+        """Ask for a preview of z; returns the request id that `rendered` will carry (-1: no model yet)."""
+        if self._session is None:
+            return -1
+        return self._runner.submit((self._session, np.asarray(z, np.float32), label))
+
+    @staticmethod
+    def _render(request) -> np.ndarray:
+        session, z, label = request
+        return session.generate(z[None], label)[0]
+
+    def export_gif(self, path: str, frames_z: np.ndarray, label: int | None, frame_ms: int = 60, scale: int = 4) -> None:
+        """Render the frames in batches (with progress) and write the GIF atomically, in the background."""
+        self._cancel_export.clear()
+        self._start(self._export, self._session, str(path), np.asarray(frames_z, np.float32), label, frame_ms, scale,
+                    name="latent-gif")
+
+    def cancel_export(self) -> None:
+        self._cancel_export.set()
+
+    def _export(self, session, path: str, frames_z: np.ndarray, label, frame_ms: int, scale: int) -> None:
+        from ganstudio.core.atomic import write_bytes_atomic
+
+        try:
+            frames = []
+            for start in range(0, len(frames_z), GIF_BATCH):
+                if self._cancel_export.is_set():
+                    self.export_failed.emit("Export cancelled; no file was written.")
+                    return
+                frames.append(session.generate(frames_z[start:start + GIF_BATCH], label))
+                self.export_progressed.emit(min(start + GIF_BATCH, len(frames_z)), len(frames_z))
+            write_bytes_atomic(path, encode_gif(np.concatenate(frames), frame_ms, scale))
+        except Exception as err:  # noqa: BLE001 - disk full, permissions: StudioError text says what to do
+            self.export_failed.emit(describe_error(err))
+            return
+        self.exported.emit(path)
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Stop rendering and exporting, and join every thread (a model load in flight is allowed to finish)."""
+        self._generation += 1
+        self._cancel_export.set()
+        self._runner.shutdown(timeout)
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads.clear()

@@ -1,0 +1,164 @@
+"""Runs the Qt-free Trainer in a thread it owns and reports through an EventBridge (throttled Qt signals).
+
+Everything slow (importing TensorFlow, loading the data set, building and compiling the networks) happens on the
+training thread; the GUI thread only posts control requests and receives signals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+
+from ganstudio.core import events as ev
+from ganstudio.core.control import Control
+from ganstudio.core.datasets import DatasetSpec
+from ganstudio.core.errors import StudioError
+from ganstudio.workers.event_bridge import EventBridge, HistoryLoaded, Prepared
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainJob:
+    """One training request. For a resume, recipe and dataset may be empty: the run folder's config names them."""
+
+    recipe: str
+    dataset: DatasetSpec | str | None  # a spec, a built-in alias (mnist, flowers) or a folder path
+    run_dir: Path
+    total_steps: int
+    overrides: dict = field(default_factory=dict)  # TrainConfig fields (batch_size, lr_g, image_size, …)
+    resume: bool = False
+    device: str = "auto"  # auto | cpu | gpu
+    tensorboard: bool = True  # also write TensorBoard event files into the run folder
+
+
+class TrainingWorker(QObject):
+    """Start one run at a time; pause, resume, step once, stop and change learning rates while it runs."""
+
+    def __init__(self, parent: QObject | None = None, events: EventBridge | None = None) -> None:
+        super().__init__(parent)
+        self.events = events or EventBridge(self)
+        self._control = Control()
+        self._thread: threading.Thread | None = None
+        self._ending_threads: list[threading.Thread] = []
+
+    # ---- lifecycle ----------------------------------------------------------------------------------------------
+    @property
+    def is_running(self) -> bool:
+        """True from start() until the run has posted Finished or Failed."""
+        return self._thread is not None and self._thread.is_alive() and not self.events.run_ended
+
+    def start(self, job: TrainJob, paused: bool = False) -> None:
+        """Begin a run on a new thread (`paused`: build it, then wait for resume/step_once); RuntimeError if busy."""
+        if self.is_running:
+            raise RuntimeError("A training run is still in progress; stop it first.")
+        if self._thread is not None and self._thread.is_alive():
+            # Past Finished, the old thread only tears down (tf.data can take seconds); never make the GUI wait.
+            self._ending_threads.append(self._thread)
+        self.events.clear()
+        self._control = Control()
+        if paused:
+            self._control.pause()
+        self._thread = threading.Thread(target=self._run, args=(job, self._control), name="training", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Join the training thread(s) within `timeout` seconds in all; True when none is left."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        threads = [*self._ending_threads, *([self._thread] if self._thread else [])]
+        for thread in threads:
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        self._ending_threads = [t for t in self._ending_threads if t.is_alive()]
+        return not any(t.is_alive() for t in threads)
+
+    def shutdown(self, timeout: float = 60.0) -> bool:
+        """Stop (the Trainer checkpoints and exports first) and wait up to `timeout` s; True when the thread ended."""
+        self._control.stop()
+        return self.wait(timeout)
+
+    # ---- control (any thread) -----------------------------------------------------------------------------------
+    def pause(self) -> None:
+        self._control.pause()
+
+    def resume(self) -> None:
+        self._control.resume()
+
+    def step_once(self) -> None:
+        self._control.step_once()
+
+    def stop(self) -> None:
+        self._control.stop()
+
+    def set_learning_rates(self, lr_g: float | None = None, lr_d: float | None = None) -> None:
+        changes = {k: v for k, v in (("lr_g", lr_g), ("lr_d", lr_d)) if v is not None}
+        if changes:
+            self._control.set_hyperparameters(**changes)
+
+    @property
+    def paused(self) -> bool:
+        return self._control.paused
+
+    # ---- the training thread ------------------------------------------------------------------------------------
+    def _run(self, job: TrainJob, control: Control) -> None:
+        try:
+            trainer = self._make_trainer(job, control)
+            trainer.run()
+        except Exception as err:  # noqa: BLE001 - every failure must reach the page as `failed`
+            if not isinstance(err, StudioError):
+                log.exception("training failed")
+            if not self.events.run_ended:  # the Trainer posts Failed itself for errors inside run()
+                self.events(ev.Failed(0, str(err)))
+
+    def _make_trainer(self, job: TrainJob, control: Control):
+        from ganstudio.ml.prepare import prepare
+        from ganstudio.ml.run_folder import check_resumable, read_config
+        from ganstudio.ml.trainer import Trainer
+
+        run_dir = Path(job.run_dir)
+        stored = None
+        if job.resume:
+            stored = check_resumable(run_dir, job.recipe) if job.recipe else read_config(run_dir)
+        spec = _resolve_dataset(job.dataset or stored.dataset_path)
+        data, config = prepare(job.recipe or stored.recipe, spec, job.overrides, stored)
+        self.events(Prepared(dataclasses.asdict(config), str(run_dir), len(data.images), list(data.skipped)))
+        self._post_skipped(data.skipped)
+        if job.resume:
+            self._post_history(run_dir)
+        sinks = [self.events, *self._extra_sinks(job, run_dir)]
+        return Trainer(config, data, run_dir, job.total_steps, sinks, control, device=job.device, resume=job.resume)
+
+    def _post_skipped(self, skipped: list[str]) -> None:
+        if skipped:
+            examples = "; ".join(skipped[:3])
+            more = f" and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+            self.events(ev.Notice(0, f"Skipped {len(skipped)} unreadable files: {examples}{more}."))
+
+    def _post_history(self, run_dir: Path) -> None:
+        """Send the latest checkpoint's loss history so the curves continue before new steps arrive."""
+        from ganstudio.ml.checkpoints import CheckpointStore
+
+        latest = CheckpointStore(run_dir).latest()
+        if latest is not None:
+            history, _ = CheckpointStore.load_extras(latest.path)
+            history.truncate(latest.step)
+            self.events(HistoryLoaded(history, latest.step))
+
+    @staticmethod
+    def _extra_sinks(job: TrainJob, run_dir: Path) -> list:
+        if not job.tensorboard:
+            return []
+        from ganstudio.ml.tensorboard import TensorBoardSink
+
+        return [TensorBoardSink(run_dir / "tensorboard")]
+
+
+def _resolve_dataset(dataset: DatasetSpec | str) -> DatasetSpec:
+    from ganstudio.ml.prepare import resolve_dataset
+
+    return dataset if isinstance(dataset, DatasetSpec) else resolve_dataset(str(dataset))

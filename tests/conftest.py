@@ -1,0 +1,93 @@
+"""Test set-up: offscreen Qt, per-test settings and data folders, Qt warnings fail tests, tiny model fixtures."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Each test gets its own user data folder (runs, saved points) and its own QSettings."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("GANSTUDIO_HOME", str(home))
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QSettings
+
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    return home
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def shared_data():
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present on this machine")
+    return SHARED_DATA
+
+
+def _export_tiny_generator(folder: Path, **overrides) -> Path:
+    """A 16×16 DCGAN generator exported untrained (steps=0): loads like a real model in about a second."""
+    from ganstudio.ml.export import export_generator
+    from ganstudio.ml.recipes import get
+
+    recipe = get(overrides.pop("recipe", "dcgan"))
+    config = recipe.config(image_size=16, ngf=8, ndf=8, z_dim=8, **overrides)
+    return export_generator(recipe.build(config)["generator"], config, folder, steps=0)
+
+
+@pytest.fixture(scope="session")
+def tiny_generator_dir(tmp_path_factory) -> Path:
+    return _export_tiny_generator(tmp_path_factory.mktemp("tiny-generator") / "model")
+
+
+@pytest.fixture(scope="session")
+def tiny_conditional_generator_dir(tmp_path_factory) -> Path:
+    return _export_tiny_generator(tmp_path_factory.mktemp("tiny-cgenerator") / "model", recipe="cdcgan",
+                                  num_classes=3, class_names=("daisy", "rose", "tulip"))
+
+
+TINY_TRAINING = dict(image_size=16, ngf=8, ndf=8, z_dim=8, batch_size=8, xla=False, preview_count=4,
+                     preview_every=1000, checkpoint_every=1000)
+
+
+@pytest.fixture(scope="session")
+def tiny_digits():
+    """The first 64 built-in MNIST digits at 16×16, with labels (LoadedData; copy before mutating)."""
+    import numpy as np
+
+    from ganstudio.core import datasets
+    from ganstudio.ml.prepare import resolve_dataset
+
+    data = datasets.load(resolve_dataset("mnist"), 16)
+    return datasets.subset(data, np.arange(len(data.images)) < 64)
+
+
+@pytest.fixture
+def tiny_config():
+    """Factory: a TrainConfig for a 16×16, ngf/ndf 8, z 8, batch 8 model on 1-channel data (no XLA, rare previews)."""
+    from ganstudio.ml.recipes import get
+
+    def make(recipe: str = "dcgan", **overrides):
+        values = {**TINY_TRAINING, "channels": 1, **overrides}
+        if get(recipe).conditional:
+            values.setdefault("num_classes", 10)
+        return get(recipe).config(**values)
+
+    return make

@@ -1,0 +1,95 @@
+"""The tf.distribute hook: the Trainer runs unchanged under MirroredStrategy (two logical CPU devices).
+
+Also pins the Keras behaviour the recipes' loss scaling relies on: under a strategy, Keras 3 optimizers SUM the
+replicas' gradients (keras/src/backend/tensorflow/optimizer.py, `_all_reduce_sum_gradients`), so each replica's
+mean loss is divided by the replica count to get the global-batch mean (as tf.nn.compute_average_loss does).
+Logical devices must be configured before TensorFlow starts, hence a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+SCRIPT = """
+import json
+import numpy as np
+from ganstudio.ml.runtime import tf
+
+t = tf()
+cpu = t.config.list_physical_devices("CPU")[0]
+t.config.set_logical_device_configuration(cpu, [t.config.LogicalDeviceConfiguration()] * 2)
+strategy = t.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+import keras
+
+# 1. How a Keras optimizer combines replica gradients: replica i contributes gradient i + 1 to one SGD(1.0) step.
+with strategy.scope():
+    weight = keras.Variable(0.0)
+    sgd = keras.optimizers.SGD(1.0)
+    sgd.build([weight])
+
+@t.function
+def one_update():
+    def per_replica():
+        grad = t.cast(t.distribute.get_replica_context().replica_id_in_sync_group + 1, t.float32)
+        sgd.apply_gradients([(grad, weight)])
+    strategy.run(per_replica)
+
+one_update()
+result = {"sgd_weight": float(weight.numpy())}
+
+# 2. Two steps of the real Trainer.
+from ganstudio.core import events as ev
+from ganstudio.core.datasets import load, subset
+from ganstudio.ml.prepare import resolve_dataset
+from ganstudio.ml.recipes import get
+from ganstudio.ml.trainer import Trainer
+
+data = load(resolve_dataset("mnist"), 16)
+data = subset(data, np.arange(len(data.images)) < 64)
+config = get("dcgan").config(image_size=16, ngf=8, ndf=8, z_dim=8, batch_size=16, channels=1, xla=False,
+                             preview_count=4, preview_every=1000, checkpoint_every=1000)
+before, events = {}, []
+
+def sink(event):
+    events.append(type(event).__name__)
+    if isinstance(event, ev.Started):
+        result["device"] = event.device
+        before["g"], before["d"] = trainer.generator.get_weights(), trainer.models["discriminator"].get_weights()
+
+trainer = Trainer(config, data, __import__("sys").argv[1], 2, [sink], strategy=strategy)
+result["steps"] = trainer.run()
+after_g, after_d = trainer.generator.get_weights(), trainer.models["discriminator"].get_weights()
+result["g_changed"] = sum(not np.array_equal(a, b) for a, b in zip(before["g"], after_g))
+result["d_changed"] = sum(not np.array_equal(a, b) for a, b in zip(before["d"], after_d))
+result["all_finite"] = bool(all(np.isfinite(w).all() for w in after_g + after_d))
+result["history"] = {k: v for k, v in trainer.history.series.items()}
+result["events"] = events
+print("RESULT " + json.dumps(result))
+"""
+
+
+@pytest.fixture(scope="module")
+def mirrored(tmp_path_factory) -> dict:
+    run_dir = tmp_path_factory.mktemp("mirrored") / "run"
+    done = subprocess.run([sys.executable, "-c", SCRIPT, str(run_dir)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-4000:]
+    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
+    return json.loads(line[len("RESULT "):])
+
+
+def test_keras_optimizers_sum_replica_gradients(mirrored):
+    # Summed: 0 − 1.0·(1 + 2) = −3. A mean (−1.5) would mean the recipes' division by replicas is wrong.
+    assert mirrored["sgd_weight"] == pytest.approx(-3.0)
+
+
+def test_trainer_runs_two_steps_on_two_replicas(mirrored):
+    assert mirrored["device"] == "MirroredStrategy × 2"
+    assert mirrored["steps"] == 2 and mirrored["events"][-1] == "Finished"
+    assert mirrored["g_changed"] > 0 and mirrored["d_changed"] > 0 and mirrored["all_finite"]
+    for name in ("d_loss", "g_loss", "grad_norm_d", "grad_norm_g"):
+        values = mirrored["history"][name]
+        assert len(values) == 2 and all(0 < v < 100 for v in values), (name, values)

@@ -1,0 +1,135 @@
+"""TrainPage: a tiny live run through the page, inline errors, resume with continued curves, remembered settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from ganstudio.paths import resources_dir
+from ganstudio.ui.pages.train_page import TrainPage
+
+MNIST = str(resources_dir() / "data" / "mnist")
+TINY = dict(image_size=16, ngf=8, ndf=8, batch_size=16, xla=False, preview_every=2, checkpoint_every=1000,
+            preview_count=4)
+
+
+@pytest.fixture
+def page(qtbot, settings):
+    page = TrainPage(settings, ask_folder=lambda: None, ask_run=lambda: None)
+    page.extra_overrides = dict(TINY)
+    page.tensorboard = False
+    qtbot.addWidget(page)
+    page.resize(1200, 760)
+    page.show()
+    yield page
+    assert page.shutdown(timeout=60), "the training thread did not end"
+
+
+def test_a_tiny_run_through_the_page_draws_curves_and_samples(qtbot, page, tmp_path):
+    with qtbot.waitSignal(page.run_finished, timeout=120_000) as blocker:
+        run_dir = page.start_run("dcgan", MNIST, steps=6, run_dir=tmp_path / "run")
+        assert page.state == "running" and not page.buttons["start"].isEnabled()
+        assert page.buttons["pause"].isEnabled() and not page.buttons["step"].isEnabled()
+    finished = blocker.args[0]
+    assert finished.step == 6 and (run_dir / "model" / "manifest.json").exists()
+    x, y = page.loss_plot.curve_data("g_loss")
+    assert list(x) == [1, 2, 3, 4, 5, 6] and len(y) == 6
+    assert len(page.loss_plot.curve_data("grad_norm_d")[0]) == 6
+    assert not page.fake_view.pixmap().isNull() and not page.real_view.pixmap().isNull()
+    assert page.stats.text("Step").startswith("6") and page.stats.text("Device") != "–"
+    assert page.state == "idle" and page.buttons["start"].isEnabled()
+
+
+def test_an_empty_data_folder_shows_an_inline_error_and_start_comes_back(qtbot, page, tmp_path, isolated_home):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with qtbot.waitSignal(page.run_failed, timeout=60_000) as blocker:
+        run_dir = page.start_run("dcgan", str(empty), steps=4)
+    assert run_dir.parent == isolated_home / "runs" and run_dir.name.startswith("dcgan-empty-")
+    assert "no images" in blocker.args[0].lower()
+    assert page._error.isVisible() and "no images" in page._error.text().lower()
+    assert page.buttons["start"].isEnabled() and page.state == "idle"
+
+
+def test_pause_step_once_and_learning_rate_change_while_running(qtbot, page, tmp_path):
+    steps = []
+    page.worker.events.steps_logged.connect(steps.extend)
+    notices = []
+    page.worker.events.notice_posted.connect(notices.append)
+    page.start_run("dcgan", MNIST, steps=10_000, run_dir=tmp_path / "run", paused=True)
+    assert page.state == "paused" and page.buttons["step"].isEnabled()
+    page.form.lr_g.setValue(1e-4)  # queued now, applied before the next step
+    qtbot.waitUntil(lambda: page.stats.text("Device") != "–", timeout=120_000)
+    page.buttons["step"].click()
+    qtbot.waitUntil(lambda: len(steps) == 1, timeout=30_000)
+    assert steps[0].lrs["lr_g"] == pytest.approx(1e-4)
+    assert any("lr_g" in n for n in notices)
+    page.buttons["resume"].click()
+    qtbot.waitUntil(lambda: len(steps) >= 3, timeout=60_000)
+    with qtbot.waitSignal(page.run_finished, timeout=60_000) as blocker:
+        page.buttons["stop"].click()
+        assert page.state == "stopping"
+    assert blocker.args[0].reason == "stopped"
+
+
+def test_resume_plots_the_saved_history_before_new_steps(qtbot, page, tmp_path):
+    with qtbot.waitSignal(page.run_finished, timeout=120_000):
+        run_dir = page.start_run("dcgan", MNIST, steps=4, run_dir=tmp_path / "run")
+    finished = []
+    page.run_finished.connect(finished.append)
+    with qtbot.waitSignal(page.worker.events.history_loaded, timeout=60_000):
+        assert page.resume_run(run_dir, steps=6)
+    assert list(page.loss_plot.curve_data("d_loss")[0]) == [1, 2, 3, 4]
+    qtbot.waitUntil(lambda: bool(finished), timeout=120_000)
+    assert finished[0].step == 6
+    assert list(page.loss_plot.curve_data("d_loss")[0]) == [1, 2, 3, 4, 5, 6]
+
+
+def test_resuming_a_folder_that_is_not_a_run_shows_why(page, tmp_path):
+    assert not page.resume_run(tmp_path)
+    assert "run.json" in page._error.text()
+    assert page.state == "idle"
+
+
+def test_choices_are_remembered_in_the_injected_settings(qtbot, settings, tmp_path):
+    first = TrainPage(settings, ask_folder=lambda: str(tmp_path))
+    qtbot.addWidget(first)
+    first.form.recipe_box.setCurrentIndex(first.form.recipe_box.findData("cdcgan"))
+    first.form.dataset_box.setCurrentIndex(first.form.dataset_box.count() - 1)
+    first.form.dataset_box.activated.emit(first.form.dataset_box.count() - 1)  # "Choose folder…" → tmp_path
+    first.form.batch_size.setValue(24)
+    first.form.lr_d.setValue(3e-4)
+    first.loss_plot.set_smoothing(0.3)
+    assert first.shutdown(timeout=5)
+    second = TrainPage(settings)
+    qtbot.addWidget(second)
+    assert second.form.recipe() == "cdcgan" and second.form.dataset() == str(tmp_path)
+    assert second.form.batch_size.value() == 24 and second.form.lr_d.value() == pytest.approx(3e-4)
+    assert second.loss_plot.smoothing == pytest.approx(0.3)
+
+
+def test_built_in_data_sets_come_first_and_set_the_default_image_size(qtbot, settings):
+    page = TrainPage(settings)
+    qtbot.addWidget(page)
+    box = page.form.dataset_box
+    names = [box.itemText(i) for i in range(box.count())]
+    assert names[0].startswith("Flowers") and names[1].startswith("MNIST") and names[-1] == "Choose folder…"
+    box.setCurrentIndex(1)
+    box.activated.emit(1)
+    assert page.form.overrides()["image_size"] == 32
+    assert page.shutdown(timeout=5)
+
+
+def test_loss_plot_downsamples_long_histories_and_never_draws_backwards(qtbot):
+    from ganstudio.core import events as ev
+    from ganstudio.ui.widgets.loss_plot import LossPlot
+
+    plot = LossPlot(max_points=500)
+    qtbot.addWidget(plot)
+    plot.show()
+    plot.set_smoothing(0.5)
+    plot.append_steps([ev.StepLogged(s, {"g_loss": float(s % 7)}, {"grad_norm_g": 1.0}, 1.0, 0.0) for s in range(1, 10_001)])
+    x, y = plot.curve_data("g_loss")
+    assert 250 <= len(x) <= 501 and x[-1] == pytest.approx(10_000) and abs(y.mean() - 3) < 0.1
+    plot.append_steps([ev.StepLogged(9_000, {"g_loss": 1.0}, {}, 1.0, 0.0)])  # a NaN rollback restarted at 9,000
+    assert plot.history.steps[-1] == 9_000 and len(plot.history) == 9_000
+    assert plot.curve_data("g_loss")[0][-1] == pytest.approx(9_000)
