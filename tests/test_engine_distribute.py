@@ -12,10 +12,12 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 SCRIPT = """
 import json
+import sys
 import numpy as np
 from ganstudio.ml.runtime import tf
 
@@ -43,13 +45,12 @@ result = {"sgd_weight": float(weight.numpy())}
 
 # 2. Two steps of the real Trainer.
 from ganstudio.core import events as ev
-from ganstudio.core.datasets import load, subset
-from ganstudio.ml.prepare import resolve_dataset
+from ganstudio.core.datasets import LoadedData
 from ganstudio.ml.recipes import get
 from ganstudio.ml.trainer import Trainer
 
-data = load(resolve_dataset("mnist"), 16)
-data = subset(data, np.arange(len(data.images)) < 64)
+with np.load(sys.argv[2]) as npz:
+    data = LoadedData(npz["images"], npz["labels"], ())
 config = get("dcgan").config(image_size=16, ngf=8, ndf=8, z_dim=8, batch_size=16, channels=1, xla=False,
                              preview_count=4, preview_every=1000, checkpoint_every=1000)
 before, events = {}, []
@@ -60,7 +61,7 @@ def sink(event):
         result["device"] = event.device
         before["g"], before["d"] = trainer.generator.get_weights(), trainer.models["discriminator"].get_weights()
 
-trainer = Trainer(config, data, __import__("sys").argv[1], 2, [sink], strategy=strategy)
+trainer = Trainer(config, data, sys.argv[1], 2, [sink], strategy=strategy)
 result["steps"] = trainer.run()
 after_g, after_d = trainer.generator.get_weights(), trainer.models["discriminator"].get_weights()
 result["g_changed"] = sum(not np.array_equal(a, b) for a, b in zip(before["g"], after_g))
@@ -73,9 +74,11 @@ print("RESULT " + json.dumps(result))
 
 
 @pytest.fixture(scope="module")
-def mirrored(tmp_path_factory) -> dict:
-    run_dir = tmp_path_factory.mktemp("mirrored") / "run"
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(run_dir)], capture_output=True, text=True, timeout=300)
+def mirrored(tmp_path_factory, tiny_digits) -> dict:
+    folder = tmp_path_factory.mktemp("mirrored")
+    np.savez(folder / "digits.npz", images=tiny_digits.images, labels=tiny_digits.labels)
+    argv = [sys.executable, "-c", SCRIPT, str(folder / "run"), str(folder / "digits.npz")]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-4000:]
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
     return json.loads(line[len("RESULT "):])

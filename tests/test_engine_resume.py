@@ -21,15 +21,14 @@ TRAIN_SCRIPT = """
 import json, sys
 import numpy as np
 from ganstudio.core import events as ev
-from ganstudio.core.datasets import load, subset
+from ganstudio.core.datasets import LoadedData
 from ganstudio.ml.config import TrainConfig
-from ganstudio.ml.prepare import resolve_dataset
 from ganstudio.ml.trainer import Trainer
 
 args = json.loads(sys.argv[1])
 config = TrainConfig.from_dict(args["config"])
-data = load(resolve_dataset("mnist"), config.image_size)
-data = subset(data, np.arange(len(data.images)) < 64)
+with np.load(args["data"]) as npz:
+    data = LoadedData(npz["images"], npz["labels"], ())
 
 def report(event):
     if isinstance(event, (ev.Started, ev.Finished)):
@@ -39,8 +38,9 @@ Trainer(config, data, args["run_dir"], args["steps"], [report], device="cpu", re
 """
 
 
-def train_in_subprocess(config, run_dir: Path, steps: int, resume: bool) -> list[dict]:
-    args = json.dumps({"config": json.loads(config.to_json()), "run_dir": str(run_dir), "steps": steps, "resume": resume})
+def train_in_subprocess(config, data: Path, run_dir: Path, steps: int, resume: bool) -> list[dict]:
+    args = json.dumps({"config": json.loads(config.to_json()), "data": str(data), "run_dir": str(run_dir),
+                       "steps": steps, "resume": resume})
     env = {**os.environ, "GANSTUDIO_DETERMINISTIC": "1"}
     done = subprocess.run([sys.executable, "-c", TRAIN_SCRIPT, args], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-4000:]
@@ -67,13 +67,15 @@ def checkpoint_variables(path: Path) -> dict[str, np.ndarray]:
 
 
 @pytest.fixture(scope="module")
-def straight_and_resumed(tmp_path_factory, tiny_config_module):
+def straight_and_resumed(tmp_path_factory, tiny_config_module, tiny_digits):
     config = tiny_config_module
     straight, resumed = tmp_path_factory.mktemp("straight"), tmp_path_factory.mktemp("resumed")
-    train_in_subprocess(config, straight, 8, resume=False)
+    data = tmp_path_factory.mktemp("data") / "digits.npz"
+    np.savez(data, images=tiny_digits.images, labels=tiny_digits.labels)
+    train_in_subprocess(config, data, straight, 8, resume=False)
     shutil.copytree(straight, resumed, dirs_exist_ok=True)
     simulate_kill_after_step_5(resumed)
-    events = train_in_subprocess(config, resumed, 8, resume=True)
+    events = train_in_subprocess(config, data, resumed, 8, resume=True)
     return straight, resumed, events
 
 

@@ -203,3 +203,8 @@ def test_eval_prints_fid_references_and_mode_histogram(tiny_run, tiny_folder, ti
     shares = [values[f"mode_histogram_{c}"] for c in CLASSES]
     assert sum(shares) == pytest.approx(1.0) and 0 <= values["mode_histogram_tv_vs_real"] <= 1
     assert values["samples_generated"] == 40
+
+
+def test_eval_refuses_too_few_samples(capsys):
+    assert main(["eval", "--n", "1"]) == 2
+    assert "too few samples" in capsys.readouterr().err

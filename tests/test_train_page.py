@@ -127,9 +127,27 @@ def test_loss_plot_downsamples_long_histories_and_never_draws_backwards(qtbot):
     qtbot.addWidget(plot)
     plot.show()
     plot.set_smoothing(0.5)
-    plot.append_steps([ev.StepLogged(s, {"g_loss": float(s % 7)}, {"grad_norm_g": 1.0}, 1.0, 0.0) for s in range(1, 10_001)])
+    steps = [ev.StepLogged(s, {"g_loss": float(s % 7)}, {"grad_norm_g": 1.0}, 1.0, 0.0) for s in range(1, 10_001)]
+    plot.append_steps(steps)
     x, y = plot.curve_data("g_loss")
     assert 250 <= len(x) <= 501 and x[-1] == pytest.approx(10_000) and abs(y.mean() - 3) < 0.1
     plot.append_steps([ev.StepLogged(9_000, {"g_loss": 1.0}, {}, 1.0, 0.0)])  # a NaN rollback restarted at 9,000
     assert plot.history.steps[-1] == 9_000 and len(plot.history) == 9_000
     assert plot.curve_data("g_loss")[0][-1] == pytest.approx(9_000)
+
+
+def test_resume_menu_lists_runs_under_runs_dir_newest_first(qtbot, page, isolated_home):
+    import json
+    import os
+
+    for i, name in enumerate(("dcgan-mnist-old", "cdcgan-flowers64-new")):
+        run = isolated_home / "runs" / name
+        (run / "checkpoints" / "ckpt-000000040").mkdir(parents=True)
+        config = {"recipe": name.split("-")[0], "dataset_name": "x", "dataset_path": MNIST}
+        (run / "run.json").write_text(json.dumps({"format": 1, "config": config}))
+        (run / "checkpoints" / "ckpt-000000040" / "meta.json").write_text(json.dumps({"step": 40 * (i + 1)}))
+        os.utime(run / "run.json", (1000 + i, 1000 + i))
+    (isolated_home / "runs" / "not-a-run").mkdir()
+    page._on_resume_menu_about_to_show()
+    texts = [a.text() for a in page.resume_menu.actions() if not a.isSeparator()]
+    assert texts == ["cdcgan-flowers64-new  ·  cdcgan, step 80", "dcgan-mnist-old  ·  dcgan, step 40", "Open run folder…"]

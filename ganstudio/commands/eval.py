@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from ganstudio.core.errors import StudioError
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("eval", help="FID vs held-out photos and mode coverage; prints `name value unit` lines")
@@ -21,8 +23,14 @@ def _warn_if_mismatched(config, holdout: float, spec) -> None:
     if config.holdout != holdout:
         print(f"note: the generator was trained with holdout={config.holdout:g}, not {holdout:g}; "
               "some 'held-out' photos may have been seen in training", file=sys.stderr)
-    if config.dataset_path and config.dataset_path != spec.path:
-        print(f"note: the generator was trained on {config.dataset_path}, evaluating against {spec.path}", file=sys.stderr)
+    if config.dataset_name and config.dataset_name != spec.name:  # names, not paths: built-ins move with the install
+        print(f"note: the generator was trained on {config.dataset_name}, evaluating against {spec.name}", file=sys.stderr)
+
+
+def _warn_if_classifier_mismatched(classifier, holdout: float) -> None:
+    trained_with = classifier.manifest.config.get("holdout")
+    if trained_with != holdout:
+        print(f"note: the classifier was trained with holdout={trained_with}, not {holdout:g}", file=sys.stderr)
 
 
 def run(args) -> int:
@@ -31,10 +39,13 @@ def run(args) -> int:
     from ganstudio.ml.evaluation.protocol import evaluate, generated_samples
     from ganstudio.ml.inference import GeneratorSession, resolve_model
 
+    if args.n < 2:
+        raise StudioError(f"--n {args.n} is too few samples for FID.", "Use a few hundred or more (default 2000).")
     session = GeneratorSession.load(resolve_model(args.model))
     classifier = ClassifierSession.load(args.classifier)
     spec, train, heldout = load_split(args.data, args.holdout, classifier.image_size, classifier.channels)
     _warn_if_mismatched(session.config, args.holdout, spec)
+    _warn_if_classifier_mismatched(classifier, args.holdout)
     generated = generated_samples(session, args.n, args.seed)
     for name, value, unit in evaluate(generated, classifier, train.images, heldout.images, args.seed):
         print(f"{name} {value:.6g} {unit}", flush=True)

@@ -1,4 +1,5 @@
-"""Engine events → Qt signals, throttled: the training thread calls the bridge (a plain sink), the GUI thread drains it.
+"""Engine events → Qt signals, throttled: the training thread calls the bridge (a plain sink); the GUI thread
+drains it.
 
 At most ~30 deliveries a second reach the GUI however fast the engine logs: StepLogged events are coalesced into one
 list per delivery and only the latest preview of each kind is kept, so a fast run can never flood the event loop.

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from ganstudio.core.images import center_crop_resize, to_pil
 from ganstudio.ml.evaluation.classifier import ClassifierSession
 from ganstudio.ml.evaluation.fid import feature_stats, frechet_distance

@@ -6,19 +6,18 @@ Scripts and benchmarks drive it with `start_run(...)` / `resume_run(...)` and li
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
-                               QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QMenu, QPushButton,
+                               QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from ganstudio.core.errors import StudioError
 from ganstudio.paths import runs_dir
 from ganstudio.ui.widgets.image_view import ImageView
 from ganstudio.ui.widgets.loss_plot import LossPlot
-from ganstudio.ui.widgets.run_stats import RunStats
+from ganstudio.ui.widgets.run_stats import RunLog, RunStats
 from ganstudio.ui.widgets.train_form import TrainForm
 from ganstudio.workers import catalog
 from ganstudio.workers.training_worker import TrainingWorker, TrainJob
@@ -31,6 +30,7 @@ BUTTONS = {  # name: (label, shortcut, tooltip)
     "step": ("Step once", "F10", "One D+G update, then pause again"),
     "stop": ("Stop", "Ctrl+.", "Stop: saves a checkpoint and the model"),
 }
+RECENT_RUNS = 12
 ENABLED_IN = {"idle": {"start", "resume_run"}, "running": {"pause", "stop"}, "paused": {"resume", "step", "stop"},
               "stopping": set()}
 
@@ -56,7 +56,10 @@ class TrainPage(QWidget):
         self.fake_view = ImageView("Samples from the fixed z appear here while training")
         self.real_view = ImageView("Real images from the data set appear when a run starts")
         self.buttons = {name: self._button(name, *spec) for name, spec in BUTTONS.items()}
-        self._log, self._error = QPlainTextEdit(), QLabel()
+        self.resume_menu = QMenu(self)
+        self.resume_menu.aboutToShow.connect(self._on_resume_menu_about_to_show)
+        self.buttons["resume_run"].setMenu(self.resume_menu)  # pressing it lists recent runs
+        self._log, self._error = RunLog(), QLabel()
         self._lay_out()
         self._connect()
         self._restore_settings()
@@ -122,12 +125,6 @@ class TrainPage(QWidget):
         self._error.hide()
         column.addWidget(self._error)
         column.addWidget(_group("Progress", self.stats))
-        self._log.setReadOnly(True)
-        self._log.setMaximumBlockCount(500)
-        self._log.setMinimumHeight(70)
-        # Its default size hint (~200 px) would push the panel past a 768-px screen; take whatever height is left.
-        self._log.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        self._log.setPlaceholderText("Notices (checkpoints, NaN rollbacks, skipped files) appear here")
         column.addWidget(_group("Log", self._log), 1)
         scroll = QScrollArea()
         scroll.setWidget(panel)
@@ -169,6 +166,17 @@ class TrainPage(QWidget):
         if folder:
             self.resume_run(folder)
 
+    def _on_resume_menu_about_to_show(self) -> None:
+        """Recent runs under runs_dir() (newest first), then a folder dialog for runs kept elsewhere."""
+        menu = self.resume_menu
+        menu.clear()
+        for run in catalog.list_runs()[:RECENT_RUNS]:
+            action = menu.addAction(f"{run.name}  ·  {run.recipe}, step {run.step:,}")
+            action.triggered.connect(lambda _=False, path=run.path: self.resume_run(path))
+        if not menu.isEmpty():
+            menu.addSeparator()
+        menu.addAction("Open run folder…").triggered.connect(self._on_resume_run_clicked)
+
     def _on_pause_clicked(self) -> None:
         self.worker.pause()
         self._set_state("paused")
@@ -183,7 +191,7 @@ class TrainPage(QWidget):
     def _on_stop_clicked(self) -> None:
         self.worker.stop()
         self._set_state("stopping")
-        self._log_line("Stopping: saving a checkpoint and the model…")
+        self._log.add("Stopping: saving a checkpoint and the model…")
 
     def _on_form_learning_rates_changed(self, lr_g: float, lr_d: float) -> None:
         if self.state in ("running", "paused"):
@@ -194,7 +202,7 @@ class TrainPage(QWidget):
         c = prepared.config
         self._batch_size = c["batch_size"]
         self.form.show_config(c, self.stats.total_steps)  # what really runs (stored config on resume, overrides)
-        self._log_line(f"{prepared.images:,} images at {c['image_size']} px from {c['dataset_name']}")
+        self._log.add(f"{prepared.images:,} images at {c['image_size']} px from {c['dataset_name']}")
 
     def _on_worker_history_loaded(self, loaded) -> None:
         self.loss_plot.set_history(loaded.history)
@@ -203,7 +211,7 @@ class TrainPage(QWidget):
         self.stats.set_device(started.device)
         self.stats.set_run(started.step, started.total_steps, self._batch_size)
         verb = f"Resumed at step {started.step:,}" if started.resumed else "Started"
-        self._log_line(f"{verb} on {started.device}")
+        self._log.add(f"{verb} on {started.device}")
 
     def _on_worker_steps_logged(self, logged: list) -> None:
         self.loss_plot.append_steps(logged)
@@ -216,23 +224,23 @@ class TrainPage(QWidget):
             self.fake_group.setTitle(f"Generated (fixed z) · step {preview.step:,}")
 
     def _on_worker_notice_posted(self, message: str) -> None:
-        self._log_line(message)
+        self._log.add(message)
 
     def _on_worker_checkpoint_saved(self, saved) -> None:
-        self._log_line(f"Checkpoint saved at step {saved.step:,}")
+        self._log.add(f"Checkpoint saved at step {saved.step:,}")
 
     def _on_worker_metric_computed(self, metric) -> None:
-        self._log_line(f"Step {metric.step:,}: {metric.name} = {metric.value:.4g}")
+        self._log.add(f"Step {metric.step:,}: {metric.name} = {metric.value:.4g}")
 
     def _on_worker_finished(self, finished) -> None:
         self._set_state("idle")
-        self._log_line(f"{finished.reason.capitalize()} at step {finished.step:,}; model saved to {finished.model_dir}")
+        self._log.add(f"{finished.reason.capitalize()} at step {finished.step:,}; model saved to {finished.model_dir}")
         self.run_finished.emit(finished)
 
     def _on_worker_failed(self, error: str) -> None:
         self._set_state("idle")
         self._show_error(error)
-        self._log_line(f"Failed: {error.splitlines()[0] if error else 'unknown error'}")
+        self._log.add(f"Failed: {error.splitlines()[0] if error else 'unknown error'}")
         self.run_failed.emit(error)
 
     # ---- helpers ------------------------------------------------------------------------------------------------
@@ -248,7 +256,7 @@ class TrainPage(QWidget):
         self.real_view.clear()
         self.fake_group.setTitle("Generated (fixed z)")
         self.stats.reset(job.total_steps)
-        self._log_line(f"{'Resuming' if job.resume else 'New run'} in {job.run_dir.name}: loading data…")
+        self._log.add(f"{'Resuming' if job.resume else 'New run'} in {job.run_dir.name}: loading data…")
         self._set_state("paused" if paused else "running")
         self.run_started.emit(str(job.run_dir))
         return True
@@ -263,11 +271,9 @@ class TrainPage(QWidget):
         self._error.setText(text)
         self._error.show()
 
-    def _log_line(self, text: str) -> None:
-        self._log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
-
     def _ask_folder_dialog(self) -> str | None:
-        return QFileDialog.getExistingDirectory(self, "Choose a data set folder (images or IDX files)", str(Path.home())) or None
+        title = "Choose a data set folder (images or IDX files)"
+        return QFileDialog.getExistingDirectory(self, title, str(Path.home())) or None
 
     def _ask_run_dialog(self) -> str | None:
         return QFileDialog.getExistingDirectory(self, "Open a training run folder", str(runs_dir())) or None
@@ -275,16 +281,16 @@ class TrainPage(QWidget):
     def _save_settings(self) -> None:
         self.form.save_settings(self.settings)
         self.settings.setValue("train_ui/smoothing", self.loss_plot.smoothing)
-        self.settings.setValue("train_ui/main_splitter", self.main_splitter.saveState())
-        self.settings.setValue("train_ui/right_splitter", self.right_splitter.saveState())
+        for name in ("main_splitter", "right_splitter"):
+            self.settings.setValue(f"train_ui/{name}", getattr(self, name).saveState())
 
     def _restore_settings(self) -> None:
         self.form.load_settings(self.settings)
         self.loss_plot.set_smoothing(float(self.settings.value("train_ui/smoothing", 0.6)))
-        for key, splitter in (("train_ui/main_splitter", self.main_splitter), ("train_ui/right_splitter", self.right_splitter)):
-            state = self.settings.value(key)
+        for name in ("main_splitter", "right_splitter"):
+            state = self.settings.value(f"train_ui/{name}")
             if state is not None:
-                splitter.restoreState(state)
+                getattr(self, name).restoreState(state)
 
 
 def _group(title: str, widget: QWidget) -> QGroupBox:

@@ -1,11 +1,13 @@
-"""Live figures of a training run: device, step/total, images/s, elapsed time, ETA, gradient norms, learning rates."""
+"""Live figures of a training run (device, step/total, images/s, elapsed, ETA, gradient norms, learning rates) and
+its log of notices."""
 
 from __future__ import annotations
 
 import math
+import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPlainTextEdit, QProgressBar, QSizePolicy, QWidget
 
 from ganstudio.core import events as ev
 
@@ -69,7 +71,8 @@ class RunStats(QWidget):
 
     def update_from(self, logged: ev.StepLogged) -> None:
         self.step = logged.step
-        self.rate = logged.images_per_s if self.rate == 0 else RATE_SMOOTHING * self.rate + (1 - RATE_SMOOTHING) * logged.images_per_s
+        new = logged.images_per_s
+        self.rate = new if self.rate == 0 else RATE_SMOOTHING * self.rate + (1 - RATE_SMOOTHING) * new
         self._show_step()
         self._labels["Images/s"].setText(f"{self.rate:.1f}")
         self._labels["Elapsed"].setText(format_duration(logged.elapsed_s))
@@ -77,7 +80,8 @@ class RunStats(QWidget):
         self._labels["Grad norm D"].setText(_number(logged.grad_norms.get("grad_norm_d")))
         self._labels["Grad norm G"].setText(_number(logged.grad_norms.get("grad_norm_g")))
         if logged.lrs:
-            self._labels["Learning rates"].setText(f"G {logged.lrs.get('lr_g', 0):.3g} · D {logged.lrs.get('lr_d', 0):.3g}")
+            lr_g, lr_d = logged.lrs.get("lr_g", 0), logged.lrs.get("lr_d", 0)
+            self._labels["Learning rates"].setText(f"G {lr_g:.3g} · D {lr_d:.3g}")
 
     def eta_s(self) -> float:
         if self.rate <= 0 or self.batch_size <= 0:
@@ -92,3 +96,19 @@ class RunStats(QWidget):
 
 def _number(value: float | None) -> str:
     return "–" if value is None else f"{value:.3g}"
+
+
+class RunLog(QPlainTextEdit):
+    """Time-stamped notices: checkpoints, NaN rollbacks, skipped files, learning-rate changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setMaximumBlockCount(500)
+        self.setMinimumHeight(70)
+        # Its default size hint (~200 px) would push the panel past a 768-px screen; take whatever height is left.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.setPlaceholderText("Notices (checkpoints, NaN rollbacks, skipped files) appear here")
+
+    def add(self, text: str) -> None:
+        self.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")

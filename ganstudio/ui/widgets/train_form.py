@@ -31,7 +31,8 @@ class TrainForm(QWidget):
             self.recipe_box.setItemData(self.recipe_box.count() - 1, r.description, Qt.ItemDataRole.ToolTipRole)
         for spec in datasets:
             self.dataset_box.addItem(spec.name, spec)
-            self.dataset_box.setItemData(self.dataset_box.count() - 1, f"{spec.name}\n{spec.path}", Qt.ItemDataRole.ToolTipRole)
+            tip = f"{spec.name}\n{spec.path}"
+            self.dataset_box.setItemData(self.dataset_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.dataset_box.addItem("Choose folder…", CHOOSE_FOLDER)
         for box in (self.recipe_box, self.dataset_box):  # long data set names must not widen the whole panel
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
