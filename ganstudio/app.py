@@ -23,6 +23,7 @@ def run_app(smoke_test: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ganstudio")
     app.setOrganizationName("ganstudio")
+    app.setDesktopFileName("ganstudio")  # lets Wayland match the window to packaging/ganstudio.desktop
     window = MainWindow()
     window.show()
     app.processEvents()

@@ -130,3 +130,16 @@ def test_fixed_z_survives_resume(straight_and_resumed):
     assert fixed_first["z"].shape == (4, 8)
     np.testing.assert_array_equal(fixed_resumed["z"], fixed_first["z"])
     np.testing.assert_array_equal(fixed_resumed["labels"], fixed_first["labels"])
+
+
+def test_initial_weights_are_a_function_of_the_seed(tmp_path, tiny_config, tiny_digits):
+    """What lets a fresh process rebuild the same run: the same seed gives the same initial networks."""
+    from ganstudio.ml.trainer import Trainer
+
+    weights = []
+    for i, seed in enumerate((0, 0, 1)):
+        trainer = Trainer(tiny_config(seed=seed), tiny_digits, tmp_path / f"run{i}", 1, device="cpu")
+        trainer._prepare()  # builds the networks (no training step)
+        weights.append(trainer.generator.get_weights() + trainer.models["discriminator"].get_weights())
+    assert all(np.array_equal(a, b) for a, b in zip(weights[0], weights[1]))
+    assert not all(np.array_equal(a, b) for a, b in zip(weights[0], weights[2]))

@@ -129,10 +129,10 @@ class Trainer:
     def _compile(self, t) -> None:
         step_fn = self.recipe.make_step(self.models, self.optimizers, self.rng, self.config, self.strategy.num_replicas_in_sync)
         if self.config.xla:
-            step_fn = t.function(step_fn, jit_compile=True, autograph=False)  # per replica: XLA cannot compile strategy.run
+            step_fn = t.function(step_fn, jit_compile=True)  # per replica: XLA cannot compile strategy.run itself
         strategy = self.strategy
 
-        @t.function(autograph=False)  # straight-line code: AutoGraph would only add tracing time and warnings
+        @t.function
         def train_step(batch):
             images, labels = batch
             out = strategy.run(lambda im, lab: step_fn(to_float_images(im), lab), args=(images, labels))
@@ -141,7 +141,7 @@ class Trainer:
         G = self.models["generator"]
         conditional = self.config.num_classes > 0
 
-        @t.function(autograph=False)
+        @t.function
         def preview(z, labels):
             return G([z, labels] if conditional else z, training=False)
 

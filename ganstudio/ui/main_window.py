@@ -27,6 +27,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self._nav)
         splitter.addWidget(self._stack)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([130, 10_000])  # the page list keeps its fixed width; pages get the rest
         self.setCentralWidget(splitter)
         self._device_label = QLabel("TensorFlow: not loaded yet")
         self.statusBar().addPermanentWidget(self._device_label)
