@@ -47,7 +47,7 @@ def headless_images_per_s(config, data, warmup: int, steps: int) -> float:
 
     probe = RateProbe(config.batch_size, warmup)
     with tempfile.TemporaryDirectory() as tmp:
-        Trainer(config, data, Path(tmp) / "run", warmup + steps, [probe], log_interval_s=0.5).run()
+        Trainer(config, data, Path(tmp) / "run", warmup + steps, [probe]).run()
     return probe.images_per_s()
 
 

@@ -13,7 +13,7 @@ def add_parser(sub) -> None:
     t.add_argument("--data", default="flowers", help="labelled data set: class subfolders (default: built-in flowers)")
     t.add_argument("--holdout", type=float, default=0.1, help="fraction held out by file-name hash (as in training)")
     t.add_argument("--out", required=True, help="model folder to write (classifier.keras + manifest.json)")
-    t.add_argument("--epochs", type=int, default=30)
+    t.add_argument("--epochs", type=int, default=45)
     t.add_argument("--batch-size", type=int, default=64)
     t.add_argument("--image-size", type=int, default=64)
     t.add_argument("--seed", type=int, default=0)

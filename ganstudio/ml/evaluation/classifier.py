@@ -24,7 +24,7 @@ FILENAME = "classifier.keras"
 
 @dataclass(frozen=True)
 class ClassifierConfig:
-    epochs: int = 30
+    epochs: int = 45
     batch_size: int = 64
     lr: float = 2e-3
     seed: int = 0
