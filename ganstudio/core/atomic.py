@@ -14,6 +14,12 @@ from ganstudio.core.errors import StudioError
 OLD_PREFIX = ".tmp-old-"  # a previous version renamed aside while its replacement is swapped in
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def fsync_dir(path: Path) -> None:
     """Flush a directory entry so a rename inside it survives a power cut."""
     fd = os.open(path, os.O_RDONLY)
@@ -78,6 +84,7 @@ def atomic_folder(final: str | Path) -> Iterator[Path]:
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".tmp-{final.name}-"))
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; the final folder should get normal permissions
     except OSError as err:
         raise disk_error(err, final) from err
     try:
