@@ -66,3 +66,18 @@ def test_train_then_sample_then_list_models(tmp_path, isolated_home, capsys, no_
 def test_models_runs_with_nothing_trained(capsys):
     assert cli.main(["models"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_eval_fid_ranks_checkpoints_and_export_picks_the_best(tmp_path, capsys, no_signal_handlers):
+    run_dir = tmp_path / "run"
+    argv = ["train", "dcgan", "--data", "flowers", "--holdout", "0.1", "--steps", "4", "--out", str(run_dir),
+            "--ngf", "8", "--ndf", "8", "--z-dim", "8", "--batch-size", "16", "--checkpoint-every", "2",
+            "--keep-checkpoints", "1", "--eval-fid", "64", "--no-xla", "--no-tensorboard", "--quiet"]
+    assert cli.main(argv) == 0
+    fids = {int(m[0]): float(m[1]) for m in re.findall(r"step (\d+): fid = ([\d.]+)", capsys.readouterr().err)}
+    assert set(fids) == {2, 4}
+    best = min(fids, key=fids.get)
+    kept = sorted(int(p.name.split("-")[1]) for p in (run_dir / "checkpoints").glob("ckpt-*"))
+    assert kept == sorted({best, 4})  # the last one, plus the best by FID
+    assert cli.main(["export", str(run_dir), "--out", str(tmp_path / "best"), "--checkpoint", "best"]) == 0
+    assert f"step={best}" in capsys.readouterr().out

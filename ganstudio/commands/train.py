@@ -36,6 +36,9 @@ def add_parser(sub) -> None:
     p.add_argument("--preview-every", type=int)
     p.add_argument("--checkpoint-every", type=int)
     p.add_argument("--keep-checkpoints", type=int)
+    p.add_argument("--eval-fid", type=int, metavar="N", default=0,
+                   help="at each checkpoint, FID of N samples vs the held-out photos (flower data with --holdout); "
+                        "the best checkpoint is kept and `ganstudio export --checkpoint best` picks it")
     p.add_argument("--no-tensorboard", action="store_true")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -84,8 +87,22 @@ def _train(config, data, run_dir: Path, args, control) -> int:
     from ganstudio.ml.runtime import make_strategy
 
     strategy, info = make_strategy(args.device, args.distribute)
-    trainer = Trainer(config, data, run_dir, args.steps, sinks, control, strategy=strategy, resume=args.resume)
+    evaluator = _fid_evaluator(config, args.eval_fid) if args.eval_fid else None
+    trainer = Trainer(config, data, run_dir, args.steps, sinks, control, strategy=strategy, resume=args.resume,
+                      evaluator=evaluator)
     trainer.device_info = info
     trainer.run()
     print(f"steps={trainer.step} images_per_s={terminal.mean_rate():.1f}")
     return 0
+
+
+def _fid_evaluator(config, n: int):
+    """FID against the photos this run holds out, with the shipped flower classifier's features."""
+    from ganstudio.core.errors import DataError
+    from ganstudio.ml.evaluation.data import load_split
+    from ganstudio.ml.evaluation.trainer_fid import flower_fid_evaluator
+
+    if config.holdout <= 0:
+        raise DataError("--eval-fid needs held-out photos to compare against.", "Add --holdout 0.1 (a new run).")
+    _, _, heldout = load_split(config.dataset_path, config.holdout, config.image_size, config.channels)
+    return flower_fid_evaluator(None, heldout.images, n)
