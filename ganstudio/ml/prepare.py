@@ -27,8 +27,10 @@ def resolve_dataset(name_or_path: str) -> datasets.DatasetSpec:
             raise DataError(f"The {name_or_path} data set is not installed on this machine.",
                             "Install Debian's dataset-fashion-mnist package, or pass a folder.")
         return builtins[index]
+    wanted = Path(name_or_path).expanduser()
     for spec in builtins:
-        if Path(spec.path) == Path(name_or_path).expanduser():
+        # The same built-in, possibly recorded by another install (a run or model made elsewhere): its folder name.
+        if Path(spec.path) == wanted or (not wanted.exists() and spec.builtin and Path(spec.path).name == wanted.name):
             return spec
     return datasets.detect(name_or_path)
 
