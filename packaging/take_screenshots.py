@@ -39,6 +39,7 @@ def main(out: Path) -> int:
     window = MainWindow(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
     window.move(0, 0)
     window.show()
+    window.start_background_warmup()  # as the app does: the status bar shows the device
     window.show_page("Train")
     train = window.pages["Train"]
     train.start_run("dcgan", "flowers", {"image_size": 32, "ngf": 32, "ndf": 32, "kernel": 4, "preview_every": 20},
