@@ -55,8 +55,12 @@ class SampleFolderSink:
 
     def __call__(self, event: ev.Event) -> None:
         if isinstance(event, ev.PreviewReady):
+            import io
+
+            from ganstudio.core.atomic import write_bytes_atomic
             from ganstudio.core.images import to_pil
 
-            self.folder.mkdir(parents=True, exist_ok=True)
             name = "real.png" if event.kind == "real" else f"step-{event.step:09d}.png"
-            to_pil(event.grid).save(self.folder / name)
+            buf = io.BytesIO()
+            to_pil(event.grid).save(buf, format="PNG")
+            write_bytes_atomic(self.folder / name, buf.getvalue())  # a kill never leaves a truncated PNG
