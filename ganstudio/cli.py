@@ -12,7 +12,7 @@ from ganstudio.core.errors import StudioError
 
 
 def _parser() -> argparse.ArgumentParser:
-    from ganstudio.commands import bench, classifier, export, info, sample, train
+    from ganstudio.commands import bench, check_data, classifier, eval_pairs, export, info, make_pairs, render, sample, train
     from ganstudio.commands import eval as eval_command
 
     parser = argparse.ArgumentParser(prog="ganstudio", description="GAN studio: train, explore and use GANs.")
@@ -25,6 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     classifier.add_parser(sub)
     eval_command.add_parser(sub)
     export.add_parser(sub)
+    make_pairs.add_parser(sub)
+    eval_pairs.add_parser(sub)
+    render.add_parser(sub)
+    check_data.add_parser(sub)
     return parser
 
 

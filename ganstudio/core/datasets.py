@@ -38,6 +38,7 @@ class LoadedData:
     class_names: tuple[str, ...]
     skipped: list[str] = field(default_factory=list)  # "file: reason" for every unreadable file
     names: list[str] = field(default_factory=list)  # stable item names (relative paths / IDX indices), for splits
+    validation: np.ndarray | None = None  # held-out items in the same layout, for previews (paired data sets)
 
     @property
     def channels(self) -> int:

@@ -23,10 +23,10 @@ def grid_shape(n: int) -> tuple[int, int]:
     return math.ceil(n / cols), cols
 
 
-def tile(images: np.ndarray, pad: int = 2, pad_value: int = 0) -> np.ndarray:
+def tile(images: np.ndarray, pad: int = 2, pad_value: int = 0, columns: int | None = None) -> np.ndarray:
     """Tile uint8 (N, H, W, C) images into one (rows·H, cols·W, C) image with `pad` pixels between them."""
     n, h, w, c = images.shape
-    rows, cols = grid_shape(n)
+    rows, cols = grid_shape(n) if columns is None else (math.ceil(n / columns), columns)
     out = np.full((rows * (h + pad) - pad, cols * (w + pad) - pad, c), pad_value, dtype=images.dtype)
     for i in range(n):
         r, col = divmod(i, cols)

@@ -31,6 +31,18 @@ class TrainConfig:
     holdout: float = 0.0  # fraction of items held out for evaluation (by name hash, see core/splits.py)
     xla: bool = True  # jit_compile the train step (~15% faster on CPU)
     seed: int = 0
+    # Image translation (pix2pix, pix2pixHD-lite): what the condition is and how the losses are weighted.
+    input_kind: str = ""  # "" (z → image) | "edges" | "image" | "labels"
+    input_channels: int = 0  # raw channels stored per item: 1 (edges, label ids), 2 (ids + instance edges), 3 (RGB)
+    label_classes: int = 0  # label maps: the one-hot width
+    palette: dict = field(default_factory=dict)  # label maps: Palette.to_dict(), so the Sketch page can name classes
+    direction: str = "AtoB"  # pix2pix A|B folders: which half is the input
+    l1_weight: float = 100.0  # λ of the L1 term (SPEC §16 #17: the book left it undefined)
+    fm_weight: float = 10.0  # feature matching (pix2pixHD)
+    adv_weight: float = 1.0  # 0 gives the L1-only U-Net baseline
+    d_scales: int = 1  # PatchGAN scales (pix2pixHD-lite: up to 3)
+    n_blocks: int = 4  # residual blocks of the pix2pixHD-lite generator
+    dropout: float = 0.5  # generator dropout: the noise source, and the render "variation"
     preview_count: int = 36
     preview_every: int = 100
     checkpoint_every: int = 500

@@ -15,7 +15,7 @@ def generator_manifest(config: TrainConfig, steps: int, metrics: dict | None = N
 
     recipe = get(config.recipe)
     return Manifest(
-        kind="generator", recipe=config.recipe, title=title or f"{recipe.title} on {config.dataset_name or 'custom data'}",
+        kind=recipe.model_kind, recipe=config.recipe, title=title or f"{recipe.title} on {config.dataset_name or 'custom data'}",
         config=json.loads(config.to_json()), dataset={"name": config.dataset_name, "path": config.dataset_path},
         metrics={"steps": steps, **(metrics or {})})
 

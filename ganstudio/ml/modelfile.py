@@ -51,6 +51,9 @@ def load_model(model_dir: Path, kind: str | None = None):
     tf()
     import keras
 
+    from ganstudio.ml.networks.layers import register_custom_layers
+
+    register_custom_layers()  # translators contain ReflectionPad2D; safe_mode only loads registered classes
     path = model_dir / keras_files[0]
     try:
         model = keras.saving.load_model(path, compile=False, safe_mode=True)

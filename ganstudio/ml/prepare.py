@@ -15,7 +15,8 @@ from ganstudio.ml.recipes import get as get_recipe
 
 BUILTIN_ALIASES = {"flowers": 0, "mnist": 1, "fashion-mnist": 2}
 HYPERPARAMETERS = ("batch_size", "image_size", "z_dim", "ngf", "ndf", "kernel", "lr_g", "lr_d", "prior", "seed",
-                   "preview_every", "checkpoint_every", "keep_checkpoints", "holdout", "xla")
+                   "preview_every", "checkpoint_every", "keep_checkpoints", "holdout", "xla",
+                   "direction", "l1_weight", "fm_weight", "d_scales", "n_blocks", "dropout")
 
 
 def resolve_dataset(name_or_path: str) -> datasets.DatasetSpec:
@@ -32,6 +33,11 @@ def resolve_dataset(name_or_path: str) -> datasets.DatasetSpec:
         # The same built-in, possibly recorded by another install (a run or model made elsewhere): its folder name.
         if Path(spec.path) == wanted or (not wanted.exists() and spec.builtin and Path(spec.path).name == wanted.name):
             return spec
+    from ganstudio.core.paired_layout import detect_paired
+
+    layout = detect_paired(wanted)
+    if layout is not None:
+        return datasets.DatasetSpec("paired", str(wanted), wanted.name)
     return datasets.detect(name_or_path)
 
 
@@ -42,6 +48,8 @@ def default_image_size(spec: datasets.DatasetSpec) -> int:
 def prepare(recipe_name: str, spec: datasets.DatasetSpec, overrides: dict, resume_config: TrainConfig | None = None):
     """(LoadedData, TrainConfig). For a resumed run the stored config wins; otherwise defaults ← overrides ← data."""
     recipe = get_recipe(recipe_name)
+    if recipe.paired or spec.kind == "paired":
+        return _prepare_paired(recipe, spec, overrides, resume_config)
     if resume_config is not None:
         config = resume_config
     else:
@@ -66,3 +74,16 @@ def _fit_to_data(config: TrainConfig, data: datasets.LoadedData, spec: datasets.
                         "Use a folder with one subfolder per class, an IDX set with a labels file, or the DCGAN recipe.")
     return config.replace(dataset_path=spec.path, dataset_kind=spec.kind, dataset_name=spec.name,
                           channels=data.channels, num_classes=len(classes), class_names=tuple(classes))
+
+
+def _prepare_paired(recipe, spec: datasets.DatasetSpec, overrides: dict, resume_config: TrainConfig | None):
+    if not recipe.paired:
+        raise DataError(f"{spec.name} is a paired data set; the {recipe.title} recipe trains on single images.",
+                        "Pick pix2pix or pix2pixHD-lite, or a folder of photos.")
+    if spec.kind != "paired":
+        raise DataError(f"{spec.name} is not a paired data set; {recipe.title} needs (input, photo) pairs.",
+                        "Use pix2pix A|B folders (train/ val/) or pix2pixHD folders (train_label/ train_img/); "
+                        "`ganstudio make-pairs PHOTOS --kind edges|labels` derives them from photos.")
+    from ganstudio.ml.prepare_paired import prepare_paired
+
+    return prepare_paired(recipe, spec, overrides, resume_config)

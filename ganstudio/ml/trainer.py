@@ -31,6 +31,7 @@ from ganstudio.ml.runtime import make_strategy, tf
 log = logging.getLogger(__name__)
 MAX_ROLLBACKS = 3
 Sink = Callable[[ev.Event], None]
+_OPT_KEYS = {"generator": "opt_g", "discriminator": "opt_d"}  # checkpoint names, stable across versions
 
 
 class TrainingDiverged(StudioError):
@@ -89,7 +90,8 @@ class Trainer:
             self._init_fixed()
         self._compile(t)
         self._emit(ev.Started(self.step, self.total_steps, self._device_text(), bool(latest)))
-        self._emit(ev.PreviewReady(self.step, self._real_grid(), kind="real"))
+        if not self.recipe.paired:  # paired previews already show input | output | target
+            self._emit(ev.PreviewReady(self.step, self._real_grid(), kind="real"))
 
     def _build(self, t) -> None:
         import keras
@@ -97,20 +99,25 @@ class Trainer:
         c = self.config
         keras.utils.set_random_seed(c.seed)  # initial weights are a function of the seed: runs are reproducible
         self.models = self.recipe.build(c)
-        self.optimizers = {
-            "generator": keras.optimizers.Adam(c.lr_g, beta_1=c.beta1, beta_2=c.beta2),
-            "discriminator": keras.optimizers.Adam(c.lr_d, beta_1=c.beta1, beta_2=c.beta2),
-        }
+        # A recipe may train a generator alone (the L1-only baseline): optimizers only for the models it built.
+        self.optimizers = {name: keras.optimizers.Adam(c.lr_g if name == "generator" else c.lr_d,
+                                                       beta_1=c.beta1, beta_2=c.beta2) for name in self.models}
         for name, opt in self.optimizers.items():
             opt.build(self.models[name].trainable_variables)  # slots must exist before a restore fills them
         self.rng = t.random.Generator.from_seed(c.seed)
         self.step_var = t.Variable(0, dtype=t.int64, trainable=False)
-        self.tf_checkpoint = t.train.Checkpoint(
-            generator=self.models["generator"], discriminator=self.models["discriminator"],
-            opt_g=self.optimizers["generator"], opt_d=self.optimizers["discriminator"], rng=self.rng, step=self.step_var)
+        tracked = {name: self.models[name] for name in ("generator", "discriminator") if name in self.models}
+        tracked.update({_OPT_KEYS[name]: opt for name, opt in self.optimizers.items()})
+        self.tf_checkpoint = self._legacy_checkpoint = t.train.Checkpoint(**tracked, rng=self.rng, step=self.step_var)
+        seeds = dropout_seed_states(self.models.values())
+        if seeds:  # dropout's random stream (pix2pix's noise): without it a resume draws other masks than a straight one
+            self.tf_checkpoint = t.train.Checkpoint(**tracked, rng=self.rng, step=self.step_var, seeds=seeds)
 
     def _init_fixed(self) -> None:
         c = self.config
+        if self.recipe.init_fixed is not None:
+            self.fixed = self.recipe.init_fixed(c, self.data)
+            return
         rng = np.random.default_rng([c.seed, 1])
         z = rng.uniform(-1, 1, (c.preview_count, c.z_dim)) if c.prior == "uniform" else rng.standard_normal((c.preview_count, c.z_dim))
         labels = np.arange(c.preview_count, dtype=np.int32) % max(1, c.num_classes)
@@ -118,7 +125,7 @@ class Trainer:
 
     def _restore(self, path: Path) -> None:
         try:
-            self.tf_checkpoint.read(str(path / "state")).assert_existing_objects_matched()
+            self._checkpoint_for(path).read(str(path / "state")).assert_existing_objects_matched()
             self.history, self.fixed = self.store.load_extras(path)
         except (AssertionError, ValueError, OSError, KeyError, tf().errors.OpError) as err:
             raise RunFolderError(f"The checkpoint {path} does not fit this run ({type(err).__name__}: {err}).",
@@ -126,16 +133,24 @@ class Trainer:
         self.step = int(self.step_var.numpy())
         self.history.truncate(self.step)
 
+    def _checkpoint_for(self, path: Path):
+        """Checkpoints written before dropout seed states were saved restore without them (then not bit-exact)."""
+        if self.tf_checkpoint is self._legacy_checkpoint:
+            return self.tf_checkpoint
+        names = (name for name, _ in tf().train.list_variables(str(path / "state")))
+        return self.tf_checkpoint if any(name.startswith("seeds/") for name in names) else self._legacy_checkpoint
+
     def _compile(self, t) -> None:
         step_fn = self.recipe.make_step(self.models, self.optimizers, self.rng, self.config, self.strategy.num_replicas_in_sync)
+        decode = self.recipe.decode_batch or (lambda batch, _config: to_float_images(batch))
         if self.config.xla:
             step_fn = t.function(step_fn, jit_compile=True)  # per replica: XLA cannot compile strategy.run itself
-        strategy = self.strategy
+        strategy, config = self.strategy, self.config
 
         @t.function
         def train_step(batch):
             images, labels = batch
-            out = strategy.run(lambda im, lab: step_fn(to_float_images(im), lab), args=(images, labels))
+            out = strategy.run(lambda im, lab: step_fn(decode(im, config), lab), args=(images, labels))
             return {k: strategy.reduce("MEAN", v, axis=None) for k, v in out.items()}
 
         G = self.models["generator"]
@@ -146,6 +161,8 @@ class Trainer:
             return G([z, labels] if conditional else z, training=False)
 
         self._train_step, self._preview = train_step, preview
+        if self.recipe.make_preview is not None:
+            self._paired_preview = self.recipe.make_preview(self.models, self.config)
 
     # ---- the loop -----------------------------------------------------------------------------------------------
     def _loop(self) -> None:
@@ -180,7 +197,7 @@ class Trainer:
     def _apply_changes(self) -> None:
         for key, value in self.control.take_changes().items():
             name = {"lr_g": "generator", "lr_d": "discriminator"}.get(key)
-            if name:
+            if name in self.optimizers:
                 self.optimizers[name].learning_rate.assign(float(value))
                 self._emit(ev.Notice(self.step, f"{key} set to {value:g}"))
 
@@ -205,8 +222,8 @@ class Trainer:
         return True
 
     def _lrs(self) -> dict[str, float]:
-        return {"lr_g": float(self.optimizers["generator"].learning_rate.numpy()),
-                "lr_d": float(self.optimizers["discriminator"].learning_rate.numpy())}
+        return {key: float(self.optimizers[name].learning_rate.numpy())
+                for name, key in (("generator", "lr_g"), ("discriminator", "lr_d")) if name in self.optimizers}
 
     def _rollback(self, bad_step: int, values: dict) -> None:
         latest = self.store.latest()
@@ -219,11 +236,16 @@ class Trainer:
         lrs = self._lrs()
         self._restore(latest.path)
         for key, name in (("lr_g", "generator"), ("lr_d", "discriminator")):
-            self.optimizers[name].learning_rate.assign(lrs[key] * 0.5)
+            if name in self.optimizers:
+                self.optimizers[name].learning_rate.assign(lrs[key] * 0.5)
+        halved = ", ".join(f"{k}={v * 0.5:g}" for k, v in lrs.items())
         self._emit(ev.Notice(self.step, f"{bad} became NaN/Inf at step {bad_step}: rolled back to step {self.step} "
-                                        f"and halved the learning rates (lr_g={lrs['lr_g'] * 0.5:g}, lr_d={lrs['lr_d'] * 0.5:g})."))
+                                        f"and halved the learning rates ({halved})."))
 
     def _emit_preview(self) -> None:
+        if self.recipe.make_preview is not None:
+            self._emit(ev.PreviewReady(self.step, self._paired_preview(self.fixed)))
+            return
         fake = self._preview(self.fixed["z"], self.fixed["labels"]).numpy()
         self._emit(ev.PreviewReady(self.step, tile(to_uint8(fake))))
 
@@ -264,3 +286,9 @@ class Trainer:
                 sink(event)
             except Exception:  # noqa: BLE001 - a broken display must not kill a long training run
                 log.exception("event sink %r failed on %s", sink, type(event).__name__)
+
+
+def dropout_seed_states(models) -> list:
+    """The tf.Variables holding the random state of the models' dropout layers (Keras does not checkpoint them)."""
+    return [layer.seed_generator.state.value for model in models for layer in model.layers
+            if getattr(layer, "seed_generator", None) is not None]

@@ -19,6 +19,7 @@ class RecipeChoice:
     description: str
     conditional: bool
     defaults: dict = field(default_factory=dict)  # hyperparameter defaults (TrainConfig fields)
+    paired: bool = False  # trains on (condition, photo) pairs: pix2pix / pix2pixHD folders, checked before a run
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ def recipe_choices() -> list[RecipeChoice]:
     from ganstudio.ml.recipes import all_recipes
 
     base = dataclasses.asdict(TrainConfig(recipe=""))
-    return [RecipeChoice(r.name, r.title, r.description, r.conditional, {**base, **r.defaults}) for r in all_recipes()]
+    return [RecipeChoice(r.name, r.title, r.description, r.conditional, {**base, **r.defaults}, bool(r.paired))
+            for r in all_recipes()]
 
 
 def dataset_choices() -> list[DatasetSpec]:
@@ -46,6 +48,21 @@ def dataset_choices() -> list[DatasetSpec]:
     from ganstudio.core.datasets import builtin_datasets
 
     return builtin_datasets()
+
+
+def paired_layout_kind(dataset: DatasetSpec | str) -> str | None:
+    """The paired layout of a data set ("pix2pix" | "pix2pixhd"), else None: a quick look at a few file headers."""
+    from ganstudio.core.paired_layout import detect_paired
+
+    layout = detect_paired(getattr(dataset, "path", dataset))
+    return layout.kind if layout else None
+
+
+def check_paired_data(folder: str):
+    """The full paired data set check (core.paired_check.PairedReport); reads every file, so call it off the GUI."""
+    from ganstudio.core.paired import check_paired
+
+    return check_paired(folder)
 
 
 def default_image_size(dataset: DatasetSpec | str) -> int:

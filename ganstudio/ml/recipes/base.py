@@ -21,6 +21,14 @@ class Recipe:
     # make_step(models, optimizers, rng, config, replicas) -> step(images_float, labels) -> dict of scalar tensors
     make_step: Callable[..., Callable] | None = None
     loss_names: tuple[str, ...] = ()
+    paired: bool = False  # trains on (condition, photo) pairs instead of photos alone
+    model_kind: str = "generator"  # the manifest kind of the exported model ("translator" for paired recipes)
+    # decode_batch(uint8 batch, config) -> what the step receives; None → images as float in [−1, 1]
+    decode_batch: Callable | None = None
+    # init_fixed(config, data) -> dict of numpy arrays kept across resumes (e.g. the preview pairs)
+    init_fixed: Callable | None = None
+    # make_preview(models, config) -> fn(fixed) -> uint8 grid
+    make_preview: Callable | None = None
 
     def config(self, **overrides) -> TrainConfig:
         """A config with this recipe's defaults, then the caller's overrides (None values are ignored)."""

@@ -1,7 +1,8 @@
 """The Train page: pick a recipe and a data set, train live (losses, gradient norms, fixed-z samples), resume runs.
 
 Training runs on the worker's thread; this page only posts requests and draws what the throttled signals bring.
-Scripts and benchmarks drive it with `start_run(...)` / `resume_run(...)` and listen to `run_finished`.
+Scripts and benchmarks drive it with `start_run(...)` / `resume_run(...)` and listen to `run_finished`; the Start
+button goes through `start_checked()`, which first checks a paired recipe's data set.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QGroupBox, QHBoxLayout,
 
 from ganstudio.core.errors import StudioError
 from ganstudio.paths import runs_dir
+from ganstudio.ui.widgets.data_check_gate import DataCheckGate, ask_train_anyway
 from ganstudio.ui.widgets.image_view import ImageView
 from ganstudio.ui.widgets.loss_plot import LossPlot
 from ganstudio.ui.widgets.run_stats import RunLog, RunStats
@@ -32,7 +34,7 @@ BUTTONS = {  # name: (label, shortcut, tooltip)
 }
 RECENT_RUNS = 12
 ENABLED_IN = {"idle": {"start", "resume_run"}, "running": {"pause", "stop"}, "paused": {"resume", "step", "stop"},
-              "stopping": set()}
+              "stopping": set(), "checking": {"stop"}}
 
 
 class TrainPage(QWidget):
@@ -41,7 +43,7 @@ class TrainPage(QWidget):
     run_failed = Signal(str)  # the error text, also shown inline
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None, *, worker: TrainingWorker | None = None,
-                 ask_folder=None, ask_run=None) -> None:
+                 ask_folder=None, ask_run=None, check_data=None, confirm_data=None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.worker = worker or TrainingWorker(self)
@@ -49,9 +51,12 @@ class TrainPage(QWidget):
         self.tensorboard = True  # write TensorBoard event files into each run folder
         self.state = "idle"
         self._batch_size = 0
+        self._preview_title = "Generated (fixed z)"
         self._ask_run = ask_run or self._ask_run_dialog
         self.form = TrainForm(catalog.recipe_choices(), catalog.dataset_choices(), catalog.default_image_size,
-                              ask_folder or self._ask_folder_dialog)
+                              ask_folder or self._ask_folder_dialog, paired_layout=catalog.paired_layout_kind)
+        self.data_check = DataCheckGate(check_data or catalog.check_paired_data,
+                                        confirm_data or (lambda report: ask_train_anyway(self, report)), self)
         self.stats, self.loss_plot = RunStats(), LossPlot()
         self.fake_view = ImageView("Samples from the fixed z appear here while training")
         self.real_view = ImageView("Real images from the data set appear when a run starts")
@@ -81,6 +86,16 @@ class TrainPage(QWidget):
         job = TrainJob(recipe, dataset, folder, steps or self.form.steps.value(), config, tensorboard=self.tensorboard)
         return folder if self._begin(job, paused) else None
 
+    def start_checked(self) -> None:
+        """Start from the form (the Start button); a paired recipe's data set is checked first, off the GUI thread."""
+        if not self.form.is_paired():
+            self.start_run()
+            return
+        self._error.hide()
+        self._set_state("checking")
+        dataset = self.form.dataset()
+        self.data_check.check(str(getattr(dataset, "path", dataset)))
+
     def resume_run(self, run_dir: str | Path, steps: int | None = None) -> bool:
         """Continue a run folder where its latest checkpoint left off; the loaded loss history is plotted first."""
         try:
@@ -96,6 +111,7 @@ class TrainPage(QWidget):
     def shutdown(self, timeout: float = 60.0) -> bool:
         """Stop training (the engine checkpoints and exports first) and join the thread; True when it ended."""
         self._save_settings()
+        self.data_check.shutdown(min(timeout, 10.0))
         return self.worker.shutdown(timeout)
 
     # ---- layout -------------------------------------------------------------------------------------------------
@@ -156,10 +172,13 @@ class TrainPage(QWidget):
                      "checkpoint_saved", "metric_computed", "finished", "failed"):
             getattr(events, name).connect(getattr(self, f"_on_worker_{name}"))
         self.form.learning_rates_changed.connect(self._on_form_learning_rates_changed)
+        self.data_check.noted.connect(self._log.add)
+        self.data_check.passed.connect(self._on_data_check_passed)
+        self.data_check.refused.connect(self._on_data_check_refused)
 
     # ---- button slots -------------------------------------------------------------------------------------------
     def _on_start_clicked(self) -> None:
-        self.start_run()
+        self.start_checked()
 
     def _on_resume_run_clicked(self) -> None:
         folder = self._ask_run()
@@ -189,6 +208,11 @@ class TrainPage(QWidget):
         self.worker.step_once()
 
     def _on_stop_clicked(self) -> None:
+        if self.state == "checking":
+            self.data_check.cancel()
+            self._set_state("idle")
+            self._log.add("Data set check cancelled")
+            return
         self.worker.stop()
         self._set_state("stopping")
         self._log.add("Stopping: saving a checkpoint and the model…")
@@ -196,6 +220,15 @@ class TrainPage(QWidget):
     def _on_form_learning_rates_changed(self, lr_g: float, lr_d: float) -> None:
         if self.state in ("running", "paused"):
             self.worker.set_learning_rates(lr_g=lr_g, lr_d=lr_d)
+
+    def _on_data_check_passed(self, report) -> None:
+        self._set_state("idle")
+        self.start_run()
+
+    def _on_data_check_refused(self, error: str) -> None:
+        self._set_state("idle")
+        if error:
+            self._show_error(error)
 
     # ---- worker slots -------------------------------------------------------------------------------------------
     def _on_worker_prepared(self, prepared) -> None:
@@ -221,7 +254,7 @@ class TrainPage(QWidget):
         real = preview.kind == "real"
         (self.real_view if real else self.fake_view).set_image(preview.grid)
         if not real:
-            self.fake_group.setTitle(f"Generated (fixed z) · step {preview.step:,}")
+            self.fake_group.setTitle(f"{self._preview_title} · step {preview.step:,}")
 
     def _on_worker_notice_posted(self, message: str) -> None:
         self._log.add(message)
@@ -254,7 +287,10 @@ class TrainPage(QWidget):
         self.loss_plot.clear()
         self.fake_view.clear()
         self.real_view.clear()
-        self.fake_group.setTitle("Generated (fixed z)")
+        paired = self.form.is_paired(job.recipe)  # paired previews hold input | output | target in one grid
+        self._preview_title = "Validation pairs: input | output | target" if paired else "Generated (fixed z)"
+        self.fake_group.setTitle(self._preview_title)
+        self.real_group.setVisible(not paired)
         self.stats.reset(job.total_steps)
         self._log.add(f"{'Resuming' if job.resume else 'New run'} in {job.run_dir.name}: loading data…")
         self._set_state("paused" if paused else "running")
@@ -272,7 +308,7 @@ class TrainPage(QWidget):
         self._error.show()
 
     def _ask_folder_dialog(self) -> str | None:
-        title = "Choose a data set folder (images or IDX files)"
+        title = "Choose a data set folder (images, IDX files, or pix2pix / pix2pixHD pairs)"
         return QFileDialog.getExistingDirectory(self, title, str(Path.home())) or None
 
     def _ask_run_dialog(self) -> str | None:

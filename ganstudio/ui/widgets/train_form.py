@@ -1,5 +1,6 @@
 """The Train page's inputs: recipe, data set (built-ins first, then "Choose folder…"), and a few hyperparameters.
 
+Paired recipes (pix2pix, pix2pixHD-lite) show what kind of paired folder is chosen and, for A|B folders, a direction.
 It remembers the choices in the injected QSettings and never touches the engine: the page turns them into a run.
 """
 
@@ -10,21 +11,30 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 CHOOSE_FOLDER = "__choose_folder__"
-IMAGE_SIZES = (16, 32, 64, 128)
+IMAGE_SIZES = (16, 32, 64, 128, 256)
 PREFIX = "train/"
+DIRECTIONS = (("A → B (left half is the input)", "AtoB"), ("B → A (right half is the input)", "BtoA"))
+PAIRS_TEXT = {
+    "pix2pix": "pix2pix A|B folder. Every file is checked when you press Start.",
+    "pix2pixhd": "pix2pixHD label/image folders. Every file is checked when you press Start.",
+    None: "Not a paired folder: choose one with train/ (A|B images) or train_label/ + train_img/.",
+}
 
 
 class TrainForm(QWidget):
     learning_rates_changed = Signal(float, float)  # lr_g, lr_d (applied mid-run by the page)
 
     def __init__(self, recipes: list, datasets: list, default_image_size: Callable[[object], int],
-                 ask_folder: Callable[[], str | None], parent: QWidget | None = None) -> None:
+                 ask_folder: Callable[[], str | None], parent: QWidget | None = None, *,
+                 paired_layout: Callable[[object], str | None] = lambda dataset: None) -> None:
         super().__init__(parent)
         self._recipes = {r.name: r for r in recipes}
         self._default_image_size, self._ask_folder = default_image_size, ask_folder
+        self._paired_layout = paired_layout  # data set → "pix2pix" | "pix2pixhd" | None
+        self._direction_shown = self._was_paired = False
         self.recipe_box, self.dataset_box = QComboBox(), QComboBox()
         for r in recipes:
             self.recipe_box.addItem(r.title, r.name)
@@ -38,6 +48,7 @@ class TrainForm(QWidget):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(14)
         self._build_spin_boxes()
+        self._build_paired_rows()
         self._lay_out()
         self._last_dataset_index = 0
         self.recipe_box.currentIndexChanged.connect(self._on_recipe_box_changed)
@@ -57,10 +68,19 @@ class TrainForm(QWidget):
         self.lr_g.valueChanged.connect(self._on_lr_changed)
         self.lr_d.valueChanged.connect(self._on_lr_changed)
 
+    def _build_paired_rows(self) -> None:
+        self.direction = QComboBox()
+        for text, value in DIRECTIONS:
+            self.direction.addItem(text, value)
+        self.direction.setToolTip("Which half of each A|B image is the input; the other half is the photo to learn")
+        self.pairs_note = QLabel()
+        self.pairs_note.setWordWrap(True)
+
     def _lay_out(self) -> None:
-        form = QFormLayout(self)
+        form = self._form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        for label, widget in (("Recipe", self.recipe_box), ("Data set", self.dataset_box), ("Steps", self.steps),
+        for label, widget in (("Recipe", self.recipe_box), ("Data set", self.dataset_box),
+                              ("Direction", self.direction), ("Pairs", self.pairs_note), ("Steps", self.steps),
                               ("Batch size", self.batch_size), ("Image size", self.image_size), ("z size", self.z_dim),
                               ("LR generator", self.lr_g), ("LR discriminator", self.lr_d),
                               ("Preview every", self.preview_every)):
@@ -74,6 +94,10 @@ class TrainForm(QWidget):
     def recipe(self) -> str:
         return self.recipe_box.currentData()
 
+    def is_paired(self, recipe: str | None = None) -> bool:
+        """The recipe (default: the chosen one) trains on (input, photo) pairs; its data set is checked first."""
+        return bool(getattr(self._recipes.get(recipe or self.recipe()), "paired", False))
+
     def dataset(self):
         """The chosen DatasetSpec (built-in) or folder path (str)."""
         return self.dataset_box.currentData()
@@ -83,14 +107,17 @@ class TrainForm(QWidget):
         return Path(getattr(data, "path", data) or "data").name
 
     def overrides(self) -> dict:
-        return dict(batch_size=self.batch_size.value(), image_size=self.image_size.currentData(),
-                    z_dim=self.z_dim.value(), lr_g=self.lr_g.value(), lr_d=self.lr_d.value(),
-                    preview_every=self.preview_every.value())
+        values = dict(batch_size=self.batch_size.value(), image_size=self.image_size.currentData(),
+                      z_dim=self.z_dim.value(), lr_g=self.lr_g.value(), lr_d=self.lr_d.value(),
+                      preview_every=self.preview_every.value())
+        if self._direction_shown:
+            values["direction"] = self.direction.currentData()
+        return values
 
     def set_running(self, running: bool) -> None:
         """While a run goes on only the learning rates stay editable (they apply mid-run)."""
-        for widget in (self.recipe_box, self.dataset_box, self.steps, self.batch_size, self.image_size,
-                       self.z_dim, self.preview_every):
+        for widget in (self.recipe_box, self.dataset_box, self.direction, self.steps, self.batch_size,
+                       self.image_size, self.z_dim, self.preview_every):
             widget.setEnabled(not running)
 
     def show_config(self, config: dict, steps: int) -> None:
@@ -101,6 +128,7 @@ class TrainForm(QWidget):
             self.recipe_box.setCurrentIndex(max(0, self.recipe_box.findData(config.get("recipe"))))
             self.select_dataset(config.get("dataset_path", ""))
             self._set_values(config)
+            self._update_paired_rows()
         finally:
             self.lr_g.blockSignals(False)
             self.lr_d.blockSignals(False)
@@ -119,6 +147,7 @@ class TrainForm(QWidget):
     # ---- settings -----------------------------------------------------------------------------------------------
     def save_settings(self, settings: QSettings) -> None:
         values = {**self.overrides(), "recipe": self.recipe(), "steps": self.steps.value(),
+                  "direction": self.direction.currentData(),
                   "dataset": str(getattr(self.dataset(), "path", self.dataset())), "folders": self._folders()}
         for key, value in values.items():
             settings.setValue(PREFIX + key, json.dumps(value))
@@ -136,13 +165,18 @@ class TrainForm(QWidget):
         self._set_values(values)
         if isinstance(values.get("steps"), int):
             self.steps.setValue(values["steps"])
+        self._update_paired_rows()
 
     # ---- slots and helpers --------------------------------------------------------------------------------------
     def _on_recipe_box_changed(self) -> None:
         recipe = self._recipes.get(self.recipe())
         if recipe is not None:
-            self._set_values({k: v for k, v in recipe.defaults.items() if k != "image_size"})
+            self._set_values({k: v for k, v in recipe.defaults.items() if k not in ("image_size", "direction")})
             self.recipe_box.setToolTip(recipe.description)
+        if self.is_paired() != self._was_paired:  # paired recipes have their own sizes (128, 256)
+            self._was_paired = self.is_paired()
+            self._apply_default_size()
+        self._update_paired_rows()
 
     def _on_dataset_box_activated(self, index: int) -> None:
         if self.dataset_box.itemData(index) == CHOOSE_FOLDER:
@@ -153,6 +187,7 @@ class TrainForm(QWidget):
             self._add_folder(folder)
         self._last_dataset_index = self.dataset_box.currentIndex()
         self._apply_default_size()
+        self._update_paired_rows()
 
     def _on_lr_changed(self) -> None:
         self.learning_rates_changed.emit(self.lr_g.value(), self.lr_d.value())
@@ -172,8 +207,31 @@ class TrainForm(QWidget):
 
     def _apply_default_size(self) -> None:
         data = self.dataset()
-        if data is not None and data != CHOOSE_FOLDER:
+        recipe = self._recipes.get(self.recipe())
+        if self.is_paired() and recipe is not None:
+            self._set_values({"image_size": recipe.defaults.get("image_size")})
+        elif data is not None and data != CHOOSE_FOLDER:
             self._set_values({"image_size": self._default_image_size(data)})
+
+    def _update_paired_rows(self) -> None:
+        """Direction only for A|B folders of a paired recipe; the z size only where there is a z."""
+        paired = self.is_paired()
+        kind = self._layout_kind() if paired else None
+        self._direction_shown = kind == "pix2pix"
+        self._form.setRowVisible(self.direction, self._direction_shown)
+        self._form.setRowVisible(self.pairs_note, paired)
+        self._form.setRowVisible(self.z_dim, not paired)
+        self.pairs_note.setText(PAIRS_TEXT[kind])
+        self.pairs_note.setStyleSheet("" if kind else "color: #b00020;")
+
+    def _layout_kind(self) -> str | None:
+        data = self.dataset()
+        if data is None or data == CHOOSE_FOLDER:
+            return None
+        try:
+            return self._paired_layout(data)
+        except OSError:  # an unplugged drive or a folder without read permission is simply "not paired"
+            return None
 
     def _set_values(self, values: dict) -> None:
         for key in ("batch_size", "z_dim", "preview_every"):
@@ -184,6 +242,8 @@ class TrainForm(QWidget):
                 getattr(self, key).setValue(float(values[key]))
         if values.get("image_size") in IMAGE_SIZES:
             self.image_size.setCurrentIndex(IMAGE_SIZES.index(values["image_size"]))
+        if self.direction.findData(values.get("direction")) >= 0:
+            self.direction.setCurrentIndex(self.direction.findData(values["direction"]))
 
 
 def _spin(low: int, high: int, step: int, value: int) -> QSpinBox:

@@ -1,0 +1,294 @@
+"""The Sketch page: paint a label map (named classes from the model's palette) or draw edges, and watch a pix2pix /
+pix2pixHD-lite model render a photo beside the canvas while you paint. Renders go through the SketchService (latest
+request wins), so the canvas never waits on the model; the canvas is autosaved per model kind and restored."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ganstudio.core.errors import StudioError
+from ganstudio.core.sketch.palette import FLOWER_MATERIALS, Palette
+from ganstudio.core.sketch.sketch_io import autosave_path, read_autosave, save_png
+from ganstudio.ui.pages.sketch_files import SketchFileBar
+from ganstudio.ui.widgets.image_view import ImageView
+from ganstudio.ui.widgets.sketch_canvas import SketchCanvas
+from ganstudio.ui.widgets.sketch_model_bar import SketchModelBar
+from ganstudio.ui.widgets.sketch_palette import SketchPaletteBar
+from ganstudio.ui.widgets.sketch_toolbar import SketchToolbar, VariationControls, undo_actions
+from ganstudio.workers.sketch_service import SketchModelInfo, SketchService
+
+DEFAULT_SIDE = 256  # the canvas size before any model says its own
+AUTOSAVE_DELAY_MS = 1500  # after the last change: a stroke in progress is not written dozens of times
+AUTOLOAD_DELAY_MS = 300
+NO_MODEL = "No model loaded: pick one above (or train one on the Train page). You can paint meanwhile."
+
+
+class SketchPage(QWidget):
+    def __init__(self, settings: QSettings, parent: QWidget | None = None,
+                 service: SketchService | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.service = service or SketchService(self)
+        self.info: SketchModelInfo | None = None
+        self.last_render: np.ndarray | None = None
+        self.kind, self.palette = self._remembered_kind()
+        self._autoloaded = self._shut_down = False
+        self._fitted_shape: tuple[int, ...] | None = None
+        self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
+        self._build()
+        self._connect()
+        self._add_shortcuts()
+        self._restore_settings()
+        self._restore_canvas()
+        self.model_bar.list_models()
+
+    # ---- layout ---------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.model_bar = SketchModelBar(self.settings)
+        self.canvas = SketchCanvas((DEFAULT_SIDE, DEFAULT_SIDE), self.kind, self.palette)
+        self.undo_action, self.redo_action = undo_actions(self.canvas.undo_stack, self)
+        self.toolbar = SketchToolbar(self.undo_action, self.redo_action)
+        self.palette_bar = SketchPaletteBar()
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.canvas)
+        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.output = ImageView(NO_MODEL, smooth=True)
+        self.variation = VariationControls()
+        self.files = SketchFileBar(self)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        output_column = QVBoxLayout()
+        output_column.addWidget(self.output, 1)
+        output_column.addWidget(self.variation)
+        body = QHBoxLayout()
+        body.addWidget(self.palette_bar)
+        body.addWidget(self.scroll, 1)
+        body.addLayout(output_column, 1)
+        layout = QVBoxLayout(self)
+        for widget in (self.model_bar, self.toolbar):
+            layout.addWidget(widget)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.files)
+        layout.addWidget(self.status)
+
+    def _connect(self) -> None:
+        c, t, s = self.canvas, self.toolbar, self.service
+        c.changed.connect(self._on_canvas_changed)
+        c.value_picked.connect(self._on_canvas_value_picked)
+        c.zoom_changed.connect(t.set_zoom)
+        t.tool_chosen.connect(self._on_toolbar_tool_chosen)
+        t.brush_size_changed.connect(c.set_brush_size)
+        t.zoom_in_requested.connect(c.zoom_in)
+        t.zoom_out_requested.connect(c.zoom_out)
+        t.fit_requested.connect(self.fit_canvas)
+        t.clear_requested.connect(c.clear)
+        self.palette_bar.class_chosen.connect(c.set_value)
+        self.variation.seed_changed.connect(self._render)
+        self.model_bar.model_chosen.connect(self.load_model)
+        s.model_loaded.connect(self._on_service_model_loaded)
+        s.load_failed.connect(self._on_service_load_failed)
+        s.rendered.connect(self._on_service_rendered)
+        s.failed.connect(self._on_service_failed)
+        s.job_done.connect(self._on_service_job_done)
+        s.job_failed.connect(self._on_service_job_failed)
+        self._autosave_timer.timeout.connect(self.autosave)
+
+    def _add_shortcuts(self) -> None:
+        self.palette_bar.install_shortcuts(self)
+        self.toolbar.install_shortcuts(self)
+        for keys, slot in (("V", self.variation.new_variation), ("Ctrl+S", self.files.ask_and_save),
+                           ("Ctrl+O", self.files.ask_and_open)):
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
+
+    def show_status(self, text: str, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #b00020;" if error else "")
+
+    # ---- settings and the remembered canvas -----------------------------------------------------------------
+    def _remembered_kind(self) -> tuple[str, Palette | None]:
+        kind = str(self.settings.value("sketch/kind", "labels"))
+        if kind != "labels":
+            return "edges", None
+        try:
+            return kind, Palette.from_dict(json.loads(str(self.settings.value("sketch/palette", ""))))
+        except (ValueError, TypeError, AttributeError, StudioError):
+            return kind, FLOWER_MATERIALS  # what the shipped label model paints with
+
+    def _restore_settings(self) -> None:
+        tool = str(self.settings.value("sketch/tool", "brush"))
+        self._on_toolbar_tool_chosen(tool if tool in self.toolbar.tool_buttons else "brush")
+        self.toolbar.set_brush_size(int(self.settings.value("sketch/brush_size", 8)))
+        zoom = self.settings.value("sketch/zoom")
+        self.canvas.set_zoom(float(zoom) if zoom is not None else 2.0)
+        self._fitted_shape = self.canvas.array.shape if zoom is not None else None  # None: fit when first shown
+        self.variation.set_seed_silently(int(self.settings.value("sketch/seed", 0)))
+        self._show_palette()
+
+    def _save_settings(self) -> None:
+        s = self.settings
+        s.setValue("sketch/tool", self.canvas.tool)
+        s.setValue("sketch/brush_size", self.canvas.brush_size)
+        s.setValue("sketch/zoom", self.canvas.zoom)
+        s.setValue("sketch/seed", self.variation.seed.value())
+        s.setValue("sketch/kind", self.kind)
+        s.setValue("sketch/palette", json.dumps(self.palette.to_dict()) if self.palette else "")
+
+    def _restore_canvas(self) -> None:
+        restored = self._autosaved_or_blank(DEFAULT_SIDE)
+        self.canvas.set_sketch(restored, undoable=False)
+
+    def _autosaved_or_blank(self, side: int) -> np.ndarray:
+        """The autosaved canvas of this kind; classes this palette lacks become background (the file keeps them)."""
+        array = read_autosave(self.kind)
+        if array is None:
+            return np.full((side, side), self.canvas.background, np.uint8)
+        if self.palette is not None and self.palette.unknown_ids(array):
+            array = np.where(array < len(self.palette), array, self.palette.background).astype(np.uint8)
+        return array
+
+    def fit_canvas(self) -> None:
+        """Zoom so the whole canvas shows beside the render."""
+        self.canvas.fit_into(self.scroll.viewport().size())
+        self._fitted_shape = self.canvas.array.shape
+
+    def _on_canvas_changed(self) -> None:
+        if self.isVisible() and self.canvas.array.shape != self._fitted_shape:
+            self.fit_canvas()  # a loaded file or another model's canvas: show all of it
+        self._render()
+        self._autosave_timer.start()  # restarted by every change: written once the painting pauses
+
+    def autosave(self) -> None:
+        """Write the canvas to the per-kind autosave file (atomically) and remember the kind and palette."""
+        try:
+            save_png(self.canvas.array, autosave_path(self.kind))
+        except StudioError as err:
+            self.show_status(f"Could not autosave the canvas: {err}", error=True)
+        self._save_settings()
+
+    # ---- model choice ---------------------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if self._fitted_shape != self.canvas.array.shape:
+            QTimer.singleShot(0, self.fit_canvas)  # once the layout has given the scroll area its size
+        if not self._autoloaded:  # first visit: load the remembered (or shipped) model once the window has settled
+            self._autoloaded = True
+            QTimer.singleShot(AUTOLOAD_DELAY_MS, self._autoload)
+
+    def _autoload(self) -> None:
+        if self.info is None and not self._shut_down:
+            path = self.model_bar.initial_model()
+            if path:
+                self.load_model(path)
+
+    def load_model(self, path: str) -> None:
+        self.model_bar.show_error("")
+        self.model_bar.show_info(f"Loading {path} …")
+        if self.info is None:
+            self.output.set_placeholder("Loading the model…")
+        self.service.load(path)
+
+    def _on_service_model_loaded(self, info: SketchModelInfo) -> None:
+        self.info = info
+        self.model_bar.show_loaded(info)
+        notes = list(info.notes) + self._switch_kind(info.input_kind, info.palette)
+        self._fit_blank_canvas(info.native_size)
+        h, w = self.canvas.array.shape
+        if (h, w) != (info.native_size, info.native_size):
+            notes.append(f"The canvas is {w}×{h} and this model renders at {info.native_size}×{info.native_size}: "
+                         "the sketch is resized for it.")
+        self.show_status(" ".join(notes) or f"{info.title} is ready: paint, and the render follows.")
+        self.output.set_placeholder("Rendering…")
+        self._render()
+
+    def _fit_blank_canvas(self, side: int) -> None:
+        """An empty canvas takes the model's own size; a painted one keeps its size (the session resizes it)."""
+        canvas = self.canvas
+        if canvas.array.shape != (side, side) and not (canvas.array != canvas.background).any():
+            canvas.set_sketch(np.full((side, side), canvas.background, np.uint8), "Fit the model's size",
+                              undoable=canvas.undo_stack.count() > 0)
+
+    def _switch_kind(self, kind: str, palette: Palette | None) -> list[str]:
+        """Adopt the model's input kind and palette; returns notes for the status line."""
+        notes = []
+        if kind != self.kind:
+            self.autosave()  # this kind's canvas waits in its own file for a model of its kind
+            self.kind, self.palette = kind, palette
+            self.canvas.set_mode(kind, palette)
+            self.canvas.set_sketch(self._autosaved_or_blank(self.info.native_size), undoable=False)
+        elif palette != self.palette:
+            self.palette = palette
+            self.canvas.set_mode(kind, palette)
+            notes += self._drop_unknown_classes()
+        self.files.set_kind(kind)
+        self._show_palette()
+        self._save_settings()
+        return notes
+
+    def _drop_unknown_classes(self) -> list[str]:
+        unknown = self.palette.unknown_ids(self.canvas.array) if self.palette else []
+        if not unknown:
+            return []
+        array = self.canvas.array
+        self.canvas.set_sketch(np.where(array < len(self.palette), array, self.palette.background).astype(np.uint8),
+                               "Unknown classes to background")
+        return [f"Classes {unknown} are not in this model's palette: they were painted as background (Undo restores)."]
+
+    def _show_palette(self) -> None:
+        generic = self.info is not None and self.info.generic_palette
+        self.palette_bar.set_palette(self.palette, "Generic palette: the model names no classes." if generic else "")
+        self.palette_bar.choose_value(self.canvas.value)
+
+    def _on_service_load_failed(self, message: str) -> None:
+        self.model_bar.show_error(message)
+        self.model_bar.show_info("")
+        if self.info is None:
+            self.output.set_placeholder(NO_MODEL)
+        else:
+            self.model_bar.select(self.info.path)  # the picker shows what is still loaded, not the broken choice
+
+    # ---- rendering, tools and files ---------------------------------------------------------------------------
+    def _render(self) -> None:
+        if not self._shut_down:
+            self.service.render(self.canvas.array, self.variation.seed.value())
+
+    def _on_service_rendered(self, image: np.ndarray, ms: float) -> None:
+        self.last_render = image
+        self.output.set_image(image)
+        self.variation.show_timing(ms)
+        self.files.set_render_available(True)
+
+    def _on_toolbar_tool_chosen(self, tool: str) -> None:
+        self.canvas.set_tool(tool)
+        self.toolbar.set_tool(tool)
+
+    def _on_canvas_value_picked(self, value: int) -> None:
+        self.palette_bar.choose_value(value)
+        self._on_toolbar_tool_chosen("brush")  # the pipette is a one-shot: paint with what it picked
+
+    def _on_service_job_done(self, name: str, result) -> None:
+        if name != f"canvas-{self.kind}":
+            self.show_status("The model changed kind while the file was read: open it again.", error=True)
+            return
+        sketch, notes = result
+        self.canvas.set_sketch(sketch, "Load file")
+        self.show_status(" ".join(notes))
+
+    def _on_service_failed(self, message: str) -> None:
+        self.show_status(message, error=True)
+
+    def _on_service_job_failed(self, _name: str, message: str) -> None:
+        self.show_status(message, error=True)
+
+    def shutdown(self) -> None:
+        """Autosave the canvas, remember the options, and stop the service's threads (the main window's close)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self._autosave_timer.stop()
+        self.autosave()
+        self.service.shutdown()

@@ -1,0 +1,178 @@
+"""The Sketch page's engine room: loads a translator model (pix2pix / pix2pixHD-lite) in the background, renders the
+canvas through a latest-wins runner while the user paints, and runs one-off jobs (a photo's edge or label map) off
+the GUI thread. TensorFlow is imported lazily, inside the injected session loader."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from ganstudio.core.sketch.edges import PAPER
+from ganstudio.core.sketch.palette import Palette, generic_palette
+from ganstudio.workers.latest_wins import LatestWinsRunner, describe_error
+
+GENERIC_CLASSES = 16  # a label model that says neither its palette nor its class count gets this many generic classes
+
+
+@dataclass(frozen=True)
+class SketchModelInfo:
+    """What the page needs to know about a loaded translator (plain data: the UI never touches the ml layer)."""
+
+    path: str
+    title: str
+    input_kind: str  # "edges" | "labels"
+    palette: Palette | None  # None for edge models
+    native_size: int
+    notes: tuple[str, ...] = ()
+    generic_palette: bool = False  # the manifest had no palette, so classes are numbered in generic colours
+
+    def blank_sketch(self, shape: tuple[int, int] | None = None) -> np.ndarray:
+        """An empty canvas: all background class, or all paper."""
+        fill = self.palette.background if self.palette is not None else PAPER
+        return np.full(shape or (self.native_size, self.native_size), fill, np.uint8)
+
+
+def model_folder(path: str | Path) -> Path:
+    """A run folder → its model/ folder; anything else as given (so a wrong folder gets the loader's own error)."""
+    folder = Path(path).expanduser()
+    return folder / "model" if (folder / "model" / "manifest.json").exists() else folder
+
+
+def load_translator(path: str):
+    """The real loader: a TranslatorSession (imports TensorFlow, so only ever called on a worker thread)."""
+    from ganstudio.ml.translation import TranslatorSession
+
+    return TranslatorSession.load(model_folder(path))
+
+
+def sketch_model_info(session, path: str) -> SketchModelInfo:
+    notes = list(getattr(session, "notes", None) or [])
+    kind = session.input_kind
+    palette = session.palette if kind == "labels" else None
+    if kind == "labels" and palette is None:
+        count = int(getattr(session, "num_classes", 0) or GENERIC_CLASSES)
+        palette = generic_palette(count)
+        notes.append(f"This model's manifest has no palette: its {count} classes are shown in generic colours "
+                     "as \"class 0…\"; paint them by number.")
+    return SketchModelInfo(str(path), str(session.title), kind, palette, int(session.native_size), tuple(notes),
+                           generic_palette=kind == "labels" and session.palette is None)
+
+
+class SketchService(QObject):
+    model_loaded = Signal(object)  # SketchModelInfo
+    load_failed = Signal(str)
+    rendered = Signal(object, float)  # uint8 (H, W, 3) image, render time in ms
+    failed = Signal(str)  # a render failed (the runner keeps serving)
+    job_done = Signal(str, object)  # job name, result
+    job_failed = Signal(str, str)  # job name, message
+    _session_ready = Signal(object, object, int)  # session, info, generation: handed over on the GUI thread
+
+    def __init__(self, parent: QObject | None = None,
+                 load_session: Callable[[str], Any] = load_translator) -> None:
+        super().__init__(parent)
+        self._load_session = load_session
+        self._session = None
+        self._session_serial = 0  # renders of a replaced session are dropped, not shown under the new model
+        self._generation = 0  # a newer load() makes an older, slower one's result stale
+        self._threads: list[threading.Thread] = []
+        self.last_request_id = -1
+        self.last_delivered_id = -1
+        self._runner = LatestWinsRunner(self._render, self, name="sketch-render")
+        self._runner.delivered.connect(self._on_runner_delivered)
+        self._runner.failed.connect(self._on_runner_failed)
+        self._session_ready.connect(self._on_session_ready)
+
+    @property
+    def runner(self) -> LatestWinsRunner:
+        return self._runner
+
+    @property
+    def has_model(self) -> bool:
+        return self._session is not None
+
+    def _start(self, target, *args, name: str) -> None:
+        self._threads = [t for t in self._threads if t.is_alive()]
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    # ---- loading ------------------------------------------------------------------------------------------------
+    def load(self, path: str) -> None:
+        """Load a translator model (or run) folder in the background: `model_loaded` or `load_failed` follows."""
+        self._generation += 1
+        self._start(self._load, str(path), self._generation, name="sketch-load")
+
+    def _load(self, path: str, generation: int) -> None:
+        try:
+            session = self._load_session(path)
+            if generation != self._generation:
+                return  # superseded, or shut down, while TensorFlow was importing
+            info = sketch_model_info(session, path)
+            session.render(info.blank_sketch(), 0)  # trace the graph now, not on the first stroke
+        except Exception as err:  # noqa: BLE001 - shown inline on the page
+            if generation == self._generation:
+                self.load_failed.emit(describe_error(err))
+            return
+        self._session_ready.emit(session, info, generation)
+
+    def _on_session_ready(self, session, info: SketchModelInfo, generation: int) -> None:
+        if generation == self._generation:
+            self._session = session
+            self._session_serial += 1
+            self.model_loaded.emit(info)
+
+    # ---- rendering ----------------------------------------------------------------------------------------------
+    def render(self, sketch: np.ndarray, seed: int = 0) -> int:
+        """Render a copy of `sketch` (the canvas keeps changing); returns the request id, or -1 with no model yet."""
+        if self._session is None:
+            return -1
+        request = (self._session, self._session_serial, np.array(sketch, np.uint8, copy=True), int(seed))
+        self.last_request_id = self._runner.submit(request)
+        return self.last_request_id
+
+    @staticmethod
+    def _render(request) -> tuple[int, np.ndarray, float]:
+        session, serial, sketch, seed = request
+        start = time.perf_counter()
+        image = np.asarray(session.render(sketch, seed), np.uint8)
+        return serial, image, (time.perf_counter() - start) * 1000.0
+
+    def _on_runner_delivered(self, request_id: int, result) -> None:
+        serial, image, ms = result
+        if serial == self._session_serial:
+            self.last_delivered_id = request_id
+            self.rendered.emit(image, ms)
+
+    def _on_runner_failed(self, _request_id: int, message: str) -> None:
+        self.failed.emit(message)
+
+    def is_idle(self) -> bool:
+        return self._runner.is_idle()
+
+    # ---- one-off jobs -------------------------------------------------------------------------------------------
+    def run_job(self, name: str, function: Callable[..., Any], *args: Any) -> None:
+        """Run function(*args) on a worker thread: `job_done(name, result)` or `job_failed(name, message)`."""
+        self._start(self._job, name, function, args, name=f"sketch-{name}")
+
+    def _job(self, name: str, function: Callable[..., Any], args: tuple) -> None:
+        try:
+            result = function(*args)
+        except Exception as err:  # noqa: BLE001 - a bad file is reported on the page, never a crash
+            self.job_failed.emit(name, describe_error(err))
+            return
+        self.job_done.emit(name, result)
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Stop rendering and join every thread (a model load in flight is allowed to finish)."""
+        self._generation += 1
+        self._runner.shutdown(timeout)
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads.clear()
