@@ -26,6 +26,52 @@ def grab(app, window, path: Path) -> None:
     print(f"wrote {path}")
 
 
+def sketch_screenshots(app, window, out: Path, models: list[str] | None = None) -> None:
+    """Each shipped translator (or the given model folders) with a drawing made by mouse drags, as a person paints."""
+    from hand_drawing import draw_edge_flower, paint_label_flower
+
+    from ganstudio.core.catalog import installed_models
+
+    window.show_page("Sketch")
+    page = window.pages["Sketch"]
+    for path in models or [str(e.path) for e in installed_models("translator") if e.shipped]:
+        loaded = []
+        page.service.model_loaded.connect(loaded.append)
+        page.load_model(path)
+        end = time.monotonic() + 120
+        while time.monotonic() < end and not loaded:
+            wait(app, 0.2)  # TensorFlow's first import and the model load happen in the background
+        page.service.model_loaded.disconnect(loaded.append)
+        wait(app, 1)
+        page.canvas.clear()
+        page.fit_canvas()
+        wait(app, 0.5)
+        if page.canvas.mode == "labels":
+            paint_label_flower(page.canvas, page.canvas.palette)
+        else:
+            draw_edge_flower(page.canvas)
+        wait(app, 5)
+        grab(app, window, out / f"sketch-{page.canvas.mode}.png")
+
+
+def sketch_only(out: Path, models: list[str]) -> int:
+    """`take_screenshots.py OUT --sketch-only MODEL…`: just the Sketch page, e.g. to look at a model in training."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from ganstudio.ui.main_window import MainWindow
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    window = MainWindow(QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat))
+    window.move(0, 0)
+    window.show()
+    sketch_screenshots(app, window, out, models)
+    window.close()
+    return 0
+
+
 def main(out: Path) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     from PySide6.QtCore import QSettings
@@ -50,9 +96,13 @@ def main(out: Path) -> int:
     window.show_page("Latent")
     wait(app, 20)  # model load + GANSpace directions in the background
     grab(app, window, out / "latent.png")
+    sketch_screenshots(app, window, out)
     window.close()
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    if "--sketch-only" in sys.argv:
+        raise SystemExit(sketch_only(target, sys.argv[sys.argv.index("--sketch-only") + 1:]))
+    raise SystemExit(main(target))

@@ -34,7 +34,7 @@ class MainWindow(QMainWindow):
         self._device_label = QLabel("TensorFlow: not loaded yet")
         self.statusBar().addPermanentWidget(self._device_label)
         self._add_page_shortcuts()
-        self._nav.setCurrentRow(int(self.settings.value("window/page", 0)))
+        self.show_page(self._remembered_page())
         self.resize(1200, 780)
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
@@ -46,6 +46,11 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _=False, i=index: self._nav.setCurrentRow(i))
             self.addAction(action)
+
+    def _remembered_page(self) -> str:
+        """The page open at the last exit, stored by name: adding a page must not reopen the wrong one."""
+        name = str(self.settings.value("window/page_name", ""))
+        return name if name in self.pages else next(iter(self.pages))
 
     def show_page(self, name: str) -> None:
         self._nav.setCurrentRow(list(self.pages).index(name))
@@ -66,5 +71,5 @@ class MainWindow(QMainWindow):
             if hasattr(page, "shutdown"):
                 page.shutdown()  # pages stop their workers (training checkpoints before exit)
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/page", self._stack.currentIndex())
+        self.settings.setValue("window/page_name", list(self.pages)[self._stack.currentIndex()])
         super().closeEvent(event)
