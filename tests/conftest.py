@@ -93,3 +93,9 @@ def tiny_config():
         return get(recipe).config(**values)
 
     return make
+
+
+# The translation tests' toy data and trained translators (tests/translation_fixtures.py), session-scoped so that
+# test_translation_training.py and test_translation_session.py train them once between them.
+from translation_fixtures import (edge_data, edges_session, label_data, labels_session,  # noqa: E402,F401
+                                  pix2pix_runs, pix2pixhd_events, translation_photos, translation_work, unet_l1_events)

@@ -56,7 +56,7 @@ def fake_loader(path: str):
 
 @pytest.fixture
 def make_page(qtbot, settings, monkeypatch):
-    monkeypatch.setattr("ganstudio.ui.widgets.sketch_model_bar.installed_models", lambda kind=None: [])
+    monkeypatch.setattr("ganstudio.ui.widgets.model_bar.installed_models", lambda kind=None: [])
     pages = []
 
     def make() -> SketchPage:

@@ -14,7 +14,7 @@ def list_recipes(args) -> int:
     from ganstudio.ml.recipes import all_recipes
 
     for recipe in all_recipes():
-        kind = "conditional" if recipe.conditional else "unconditional"
+        kind = "paired" if recipe.paired else "conditional" if recipe.conditional else "unconditional"
         print(f"{recipe.name:10s} {recipe.title} ({kind}) — {recipe.description}")
     return 0
 

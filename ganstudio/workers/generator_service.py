@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from ganstudio.workers.latest_wins import LatestWinsRunner, describe_error
+from ganstudio.workers.latest_wins import describe_error
+from ganstudio.workers.model_service import ModelService
 
 GIF_BATCH = 16  # frames per generator call while exporting: batching is several times faster than one by one
 
@@ -61,71 +63,43 @@ def _model_folder(path: str, resolve_model) -> Path:
     return folder if folder.is_dir() else resolve_model(path)
 
 
-class GeneratorService(QObject):
+class GeneratorService(ModelService):
     loaded = Signal(object)  # ModelInfo
-    load_failed = Signal(str)
     directions_ready = Signal(object)  # list[core.latent.Direction]
     rendered = Signal(int, object)  # request id, uint8 image (H, W, C)
     render_failed = Signal(int, str)
     export_progressed = Signal(int, int)  # frames done, total
     exported = Signal(str)  # path written
     export_failed = Signal(str)
-    _session_ready = Signal(object, object, int)  # session, ModelInfo, generation: handed over on the GUI thread
 
     def __init__(self, parent: QObject | None = None, direction_samples: int = 1000) -> None:
-        super().__init__(parent)
-        self._session = None
-        self._generation = 0  # a newer load() makes an older, slower one's result stale
-        self._threads: list[threading.Thread] = []
+        super().__init__("latent", parent, runner_name="latent-preview")
         self._cancel_export = threading.Event()
         self._direction_samples = direction_samples
-        self._runner = LatestWinsRunner(self._render, self, name="latent-preview")
         self._runner.delivered.connect(self.rendered)
         self._runner.failed.connect(self.render_failed)
-        self._session_ready.connect(self._on_session_ready)
 
-    @property
-    def runner(self) -> LatestWinsRunner:
-        return self._runner
+    # load(path) → `loaded` then `directions_ready`, or `load_failed`
+    @staticmethod
+    def _load(path: str, still_wanted: Callable[[], bool]) -> tuple[object, ModelInfo] | None:
+        from ganstudio.ml.inference import GeneratorSession, resolve_model
 
-    @property
-    def has_model(self) -> bool:
-        return self._session is not None
+        if not still_wanted():
+            return None  # superseded, or shut down, while TensorFlow was importing
+        folder = _model_folder(path, resolve_model)
+        session = GeneratorSession.load(folder)
+        session.generate(session.sample_z(1, 0))  # trace the tf.function now, not on the first slider move
+        return session, model_info(session, str(folder))
 
-    def _start(self, target, *args, name: str) -> None:
-        self._threads = [t for t in self._threads if t.is_alive()]
-        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
-        self._threads.append(thread)
-        thread.start()
+    def _session_adopted(self, info: ModelInfo) -> None:
+        # adopted on the GUI thread, so the page never renders an old z_dim's point with the new model
+        self.loaded.emit(info)
 
-    def load(self, path: str) -> None:
-        """Load a model folder (or a run folder) in the background: `loaded` then `directions_ready`, or `load_failed`."""
-        self._generation += 1
-        self._start(self._load, str(path), self._generation, name="latent-load")
-
-    def _load(self, path: str, generation: int) -> None:
-        try:
-            from ganstudio.ml.inference import GeneratorSession, resolve_model
-
-            if generation != self._generation:
-                return  # superseded, or shut down, while TensorFlow was importing
-            folder = _model_folder(path, resolve_model)
-            session = GeneratorSession.load(folder)
-            session.generate(session.sample_z(1, 0))  # trace the tf.function now, not on the first slider move
-        except Exception as err:  # noqa: BLE001 - shown inline on the page
-            if generation == self._generation:
-                self.load_failed.emit(describe_error(err))
-            return
-        self._session_ready.emit(session, model_info(session, str(folder)), generation)
+    def _after_load(self, session, still_wanted: Callable[[], bool]) -> None:
+        """The slider directions (seconds for a big model): the sliders start with raw z until these arrive."""
         directions = self._directions(session)
-        if generation == self._generation:
+        if still_wanted():
             self.directions_ready.emit(directions)
-
-    def _on_session_ready(self, session, info: ModelInfo, generation: int) -> None:
-        """Swap sessions on the GUI thread, so the page never renders an old z_dim's point with the new model."""
-        if generation == self._generation:
-            self._session = session
-            self.loaded.emit(info)
 
     def _directions(self, session) -> list:
         from ganstudio.core.latent import raw_directions, z_pca_directions
@@ -155,8 +129,8 @@ class GeneratorService(QObject):
     def export_gif(self, path: str, frames_z: np.ndarray, label: int | None, frame_ms: int = 60, scale: int = 4) -> None:
         """Render the frames in batches (with progress) and write the GIF atomically, in the background."""
         self._cancel_export.clear()
-        self._start(self._export, self._session, str(path), np.asarray(frames_z, np.float32), label, frame_ms, scale,
-                    name="latent-gif")
+        self._threads.start(self._export, self._session, str(path), np.asarray(frames_z, np.float32), label,
+                            frame_ms, scale, name="latent-gif")
 
     def cancel_export(self) -> None:
         self._cancel_export.set()
@@ -180,9 +154,5 @@ class GeneratorService(QObject):
 
     def shutdown(self, timeout: float = 30.0) -> None:
         """Stop rendering and exporting, and join every thread (a model load in flight is allowed to finish)."""
-        self._generation += 1
         self._cancel_export.set()
-        self._runner.shutdown(timeout)
-        for thread in self._threads:
-            thread.join(timeout)
-        self._threads.clear()
+        super().shutdown(timeout)

@@ -4,7 +4,6 @@ the GUI thread. TensorFlow is imported lazily, inside the injected session loade
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +15,8 @@ from PySide6.QtCore import QObject, Signal
 
 from ganstudio.core.sketch.edges import PAPER
 from ganstudio.core.sketch.palette import Palette, generic_palette
-from ganstudio.workers.latest_wins import LatestWinsRunner, describe_error
+from ganstudio.workers.latest_wins import describe_error
+from ganstudio.workers.model_service import ModelService
 
 GENERIC_CLASSES = 16  # a label model that says neither its palette nor its class count gets this many generic classes
 
@@ -65,68 +65,35 @@ def sketch_model_info(session, path: str) -> SketchModelInfo:
                            generic_palette=kind == "labels" and session.palette is None)
 
 
-class SketchService(QObject):
+class SketchService(ModelService):
     model_loaded = Signal(object)  # SketchModelInfo
-    load_failed = Signal(str)
     rendered = Signal(object, float)  # uint8 (H, W, 3) image, render time in ms
     failed = Signal(str)  # a render failed (the runner keeps serving)
     job_done = Signal(str, object)  # job name, result
     job_failed = Signal(str, str)  # job name, message
-    _session_ready = Signal(object, object, int)  # session, info, generation: handed over on the GUI thread
 
     def __init__(self, parent: QObject | None = None,
                  load_session: Callable[[str], Any] = load_translator) -> None:
-        super().__init__(parent)
+        super().__init__("sketch", parent)
         self._load_session = load_session
-        self._session = None
         self._session_serial = 0  # renders of a replaced session are dropped, not shown under the new model
-        self._generation = 0  # a newer load() makes an older, slower one's result stale
-        self._threads: list[threading.Thread] = []
         self.last_request_id = -1
         self.last_delivered_id = -1
-        self._runner = LatestWinsRunner(self._render, self, name="sketch-render")
         self._runner.delivered.connect(self._on_runner_delivered)
         self._runner.failed.connect(self._on_runner_failed)
-        self._session_ready.connect(self._on_session_ready)
 
-    @property
-    def runner(self) -> LatestWinsRunner:
-        return self._runner
+    # ---- loading (load(path) → `model_loaded` or `load_failed`) -------------------------------------------------
+    def _load(self, path: str, still_wanted: Callable[[], bool]) -> tuple[Any, SketchModelInfo] | None:
+        session = self._load_session(path)
+        if not still_wanted():
+            return None  # superseded, or shut down, while TensorFlow was importing
+        info = sketch_model_info(session, path)
+        session.render(info.blank_sketch(), 0)  # trace the graph now, not on the first stroke
+        return session, info
 
-    @property
-    def has_model(self) -> bool:
-        return self._session is not None
-
-    def _start(self, target, *args, name: str) -> None:
-        self._threads = [t for t in self._threads if t.is_alive()]
-        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
-        self._threads.append(thread)
-        thread.start()
-
-    # ---- loading ------------------------------------------------------------------------------------------------
-    def load(self, path: str) -> None:
-        """Load a translator model (or run) folder in the background: `model_loaded` or `load_failed` follows."""
-        self._generation += 1
-        self._start(self._load, str(path), self._generation, name="sketch-load")
-
-    def _load(self, path: str, generation: int) -> None:
-        try:
-            session = self._load_session(path)
-            if generation != self._generation:
-                return  # superseded, or shut down, while TensorFlow was importing
-            info = sketch_model_info(session, path)
-            session.render(info.blank_sketch(), 0)  # trace the graph now, not on the first stroke
-        except Exception as err:  # noqa: BLE001 - shown inline on the page
-            if generation == self._generation:
-                self.load_failed.emit(describe_error(err))
-            return
-        self._session_ready.emit(session, info, generation)
-
-    def _on_session_ready(self, session, info: SketchModelInfo, generation: int) -> None:
-        if generation == self._generation:
-            self._session = session
-            self._session_serial += 1
-            self.model_loaded.emit(info)
+    def _session_adopted(self, info: SketchModelInfo) -> None:
+        self._session_serial += 1
+        self.model_loaded.emit(info)
 
     # ---- rendering ----------------------------------------------------------------------------------------------
     def render(self, sketch: np.ndarray, seed: int = 0) -> int:
@@ -159,7 +126,7 @@ class SketchService(QObject):
     # ---- one-off jobs -------------------------------------------------------------------------------------------
     def run_job(self, name: str, function: Callable[..., Any], *args: Any) -> None:
         """Run function(*args) on a worker thread: `job_done(name, result)` or `job_failed(name, message)`."""
-        self._start(self._job, name, function, args, name=f"sketch-{name}")
+        self._threads.start(self._job, name, function, args, name=f"sketch-{name}")
 
     def _job(self, name: str, function: Callable[..., Any], args: tuple) -> None:
         try:
@@ -168,11 +135,3 @@ class SketchService(QObject):
             self.job_failed.emit(name, describe_error(err))
             return
         self.job_done.emit(name, result)
-
-    def shutdown(self, timeout: float = 30.0) -> None:
-        """Stop rendering and join every thread (a model load in flight is allowed to finish)."""
-        self._generation += 1
-        self._runner.shutdown(timeout)
-        for thread in self._threads:
-            thread.join(timeout)
-        self._threads.clear()

@@ -66,18 +66,34 @@ def build_pairs(photos: Path, out: Path, kind: str, size: int = 128, holdout: fl
     """Write the derived pairs; photos are centre-cropped to size×size first. Unreadable photos are listed, not fatal."""
     if kind not in KINDS:
         raise DataError(f"Unknown pair kind {kind!r}.", f"Use one of: {', '.join(KINDS)}.")
+    if Path(out).resolve().is_relative_to(Path(photos).resolve()):
+        raise DataError(f"The output folder {out} is inside the photo folder {photos}.",
+                        "Write the pairs elsewhere, or a second run would take them for photos.")
     files = photo_files(photos)
     write = _write_edges if kind == "edges" else _write_labels
     report = BuildReport(skipped=[])
     if kind == "labels":
         write_text_atomic(out / "palette.json", json.dumps(FLOWER_MATERIALS.to_dict(), indent=2))
+    used: set[str] = set()
     for i, (rel, photo) in enumerate(_photos(photos, files, size, report.skipped)):
         split = "val" if is_held_out(rel.as_posix(), holdout) else "train"
-        write(out, split, _flat_name(rel), photo)
+        write(out, split, _unique(_flat_name(rel), used), photo)
         setattr(report, split, getattr(report, split) + 1)
         if progress:
             progress(i + 1, len(files))
+    if progress:
+        progress(len(files), len(files))  # skipped files count as done too
     return report
+
+
+def _unique(name: str, used: set[str]) -> str:
+    """daisy/1.jpg and daisy/1.png would both be daisy_1: later ones get -2, -3 (files are visited in sorted order)."""
+    candidate, n = name, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{name}-{n}"
+    used.add(candidate)
+    return candidate
 
 
 def _photos(root: Path, files: list[Path], size: int, skipped: list[str]) -> Iterator[tuple[Path, np.ndarray]]:

@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from ganstudio.core.atomic import write_text_atomic
@@ -21,11 +20,11 @@ from ganstudio.ui.widgets.latent_model_bar import LatentModelBar
 from ganstudio.ui.widgets.latent_point_controls import LatentPointControls, ask_file
 from ganstudio.ui.widgets.latent_preview import LatentPreview
 from ganstudio.ui.widgets.latent_sliders import DirectionSliders
+from ganstudio.ui.widgets.shortcuts import add_shortcuts
 from ganstudio.workers.generator_service import GeneratorService, ModelInfo
 
 PREVIEW_SIZE = 256
 GIF_SIZE = 256  # exported frames are upscaled to about this many pixels
-AUTOLOAD_DELAY_MS = 300
 
 
 class LatentPage(QWidget):
@@ -36,7 +35,6 @@ class LatentPage(QWidget):
         self.info: ModelInfo | None = None
         self._base: np.ndarray | None = None  # the point the sliders offset from (a seed, a path point, a history entry)
         self._on_path = False
-        self._autoloaded = False
         self._shut_down = False
         self.last_request_id = -1
         self.last_shown_id = -1
@@ -103,9 +101,8 @@ class LatentPage(QWidget):
         self.anchors.export_requested.connect(self._on_anchors_export_requested)
 
     def _add_shortcuts(self) -> None:
-        for keys, slot in (("R", self.reroll), ("Ctrl+S", self._on_save_clicked),
-                           ("Alt+Left", self.history.go_back), ("Alt+Right", self.history.go_forward)):
-            QShortcut(QKeySequence(keys), self).activated.connect(slot)
+        add_shortcuts(self, (("R", self.reroll), ("Ctrl+S", self._on_save_clicked),
+                             ("Alt+Left", self.history.go_back), ("Alt+Right", self.history.go_forward)))
 
     # ---- settings and model choice --------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -115,20 +112,13 @@ class LatentPage(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
-        if not self._autoloaded:  # first visit: load the remembered (or shipped) model
-            self._autoloaded = True
-            # after the window has painted and settled: the load imports TensorFlow, which holds the GIL for seconds
-            QTimer.singleShot(AUTOLOAD_DELAY_MS, self._autoload)
+        self.model_bar.autoload_once(self.load_model, self._needs_a_model)
 
-    def _autoload(self) -> None:
-        if self.info is None and not self.service.has_model and not self._shut_down:
-            path = self.model_bar.initial_model()
-            if path:
-                self.load_model(path)
+    def _needs_a_model(self) -> bool:
+        return self.info is None and not self.service.has_model and not self._shut_down
 
     def load_model(self, path: str) -> None:
-        self.model_bar.show_error("")
-        self.model_bar.show_info(f"Loading {path} …")
+        self.model_bar.show_loading(path)
         if self.info is None:
             self.preview.show_message("Loading generator…")
         self.service.load(path)
@@ -144,12 +134,9 @@ class LatentPage(QWidget):
         self._go_to_seed(self.controls.seed.value())
 
     def _on_service_load_failed(self, message: str) -> None:
-        self.model_bar.show_error(message)
-        self.model_bar.show_info("")
+        self.model_bar.show_load_failed(message, self.info.path if self.info else "")
         if self.info is None:
             self.preview.show_message("No generator loaded")
-        else:
-            self.model_bar.select(self.info.path)  # the picker shows what is still loaded, not the broken choice
 
     def _on_service_directions_ready(self, directions: list) -> None:
         self.sliders.set_directions(directions)

@@ -8,7 +8,6 @@ import json
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ganstudio.core.errors import StudioError
@@ -16,6 +15,7 @@ from ganstudio.core.sketch.palette import FLOWER_MATERIALS, Palette
 from ganstudio.core.sketch.sketch_io import autosave_path, read_autosave, save_png
 from ganstudio.ui.pages.sketch_files import SketchFileBar
 from ganstudio.ui.widgets.image_view import ImageView
+from ganstudio.ui.widgets.shortcuts import add_shortcuts
 from ganstudio.ui.widgets.sketch_canvas import SketchCanvas
 from ganstudio.ui.widgets.sketch_model_bar import SketchModelBar
 from ganstudio.ui.widgets.sketch_palette import SketchPaletteBar
@@ -24,7 +24,6 @@ from ganstudio.workers.sketch_service import SketchModelInfo, SketchService
 
 DEFAULT_SIDE = 256  # the canvas size before any model says its own
 AUTOSAVE_DELAY_MS = 1500  # after the last change: a stroke in progress is not written dozens of times
-AUTOLOAD_DELAY_MS = 300
 NO_MODEL = "No model loaded: pick one above (or train one on the Train page). You can paint meanwhile."
 
 
@@ -37,7 +36,7 @@ class SketchPage(QWidget):
         self.info: SketchModelInfo | None = None
         self.last_render: np.ndarray | None = None
         self.kind, self.palette = self._remembered_kind()
-        self._autoloaded = self._shut_down = False
+        self._shut_down = False
         self._fitted_shape: tuple[int, ...] | None = None
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._build()
@@ -101,9 +100,8 @@ class SketchPage(QWidget):
     def _add_shortcuts(self) -> None:
         self.palette_bar.install_shortcuts(self)
         self.toolbar.install_shortcuts(self)
-        for keys, slot in (("V", self.variation.new_variation), ("Ctrl+S", self.files.ask_and_save),
-                           ("Ctrl+O", self.files.ask_and_open)):
-            QShortcut(QKeySequence(keys), self).activated.connect(slot)
+        add_shortcuts(self, (("V", self.variation.new_variation), ("Ctrl+S", self.files.ask_and_save),
+                             ("Ctrl+O", self.files.ask_and_open)))
 
     def show_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
@@ -175,19 +173,10 @@ class SketchPage(QWidget):
         super().showEvent(event)
         if self._fitted_shape != self.canvas.array.shape:
             QTimer.singleShot(0, self.fit_canvas)  # once the layout has given the scroll area its size
-        if not self._autoloaded:  # first visit: load the remembered (or shipped) model once the window has settled
-            self._autoloaded = True
-            QTimer.singleShot(AUTOLOAD_DELAY_MS, self._autoload)
-
-    def _autoload(self) -> None:
-        if self.info is None and not self._shut_down:
-            path = self.model_bar.initial_model()
-            if path:
-                self.load_model(path)
+        self.model_bar.autoload_once(self.load_model, lambda: self.info is None and not self._shut_down)
 
     def load_model(self, path: str) -> None:
-        self.model_bar.show_error("")
-        self.model_bar.show_info(f"Loading {path} …")
+        self.model_bar.show_loading(path)
         if self.info is None:
             self.output.set_placeholder("Loading the model…")
         self.service.load(path)
@@ -244,12 +233,9 @@ class SketchPage(QWidget):
         self.palette_bar.choose_value(self.canvas.value)
 
     def _on_service_load_failed(self, message: str) -> None:
-        self.model_bar.show_error(message)
-        self.model_bar.show_info("")
+        self.model_bar.show_load_failed(message, self.info.path if self.info else "")
         if self.info is None:
             self.output.set_placeholder(NO_MODEL)
-        else:
-            self.model_bar.select(self.info.path)  # the picker shows what is still loaded, not the broken choice
 
     # ---- rendering, tools and files ---------------------------------------------------------------------------
     def _render(self) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from ganstudio.core import events as ev
 from ganstudio.core.history import LossHistory, ema
@@ -198,4 +198,13 @@ class LossPlot(QWidget):
         row.addWidget(QLabel("Smoothing"))
         row.addWidget(self._slider, 1)
         row.addWidget(self._smoothing_label)
+        # pix2pix's G loss (GAN + 100·L1) sits orders of magnitude above D's: a log axis shows both moving.
+        self.log_scale = QCheckBox("Log scale")
+        self.log_scale.toggled.connect(self._on_log_scale_toggled)
+        row.addWidget(self.log_scale)
         return row
+
+    def _on_log_scale_toggled(self, on: bool) -> None:
+        if self._graphics is None:
+            self.redraw()
+        self.loss_axes.setLogMode(y=on)

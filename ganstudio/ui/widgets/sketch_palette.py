@@ -4,11 +4,12 @@ the first ten), or a plain pen/eraser choice (ink or paper) for an edge model. S
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from ganstudio.core.sketch.edges import INK, PAPER
 from ganstudio.core.sketch.palette import Palette
+from ganstudio.ui.widgets.shortcuts import add_shortcuts
 
 NUMBER_KEYS = "1234567890"  # key "0" picks the tenth class, like a keyboard's number row
 EDGE_CHOICES = (("Pen (ink)", INK, (0, 0, 0)), ("Eraser (paper)", PAPER, (255, 255, 255)))
@@ -74,9 +75,7 @@ class SketchPaletteBar(QWidget):
 
     def install_shortcuts(self, widget: QWidget) -> None:
         """Number keys pick classes while `widget` (the page) is shown; a focused spin box still gets its digits."""
-        for index, key in enumerate(NUMBER_KEYS):
-            shortcut = QShortcut(QKeySequence(key), widget)
-            shortcut.activated.connect(lambda i=index: self.choose_index(i))
+        add_shortcuts(widget, ((key, lambda i=index: self.choose_index(i)) for index, key in enumerate(NUMBER_KEYS)))
 
     def choose_index(self, index: int) -> None:
         if 0 <= index < self.list.count():

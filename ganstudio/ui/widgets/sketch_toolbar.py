@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox, QToolButton,
                                QWidget)
+
+from ganstudio.ui.widgets.shortcuts import add_shortcuts
 
 TOOL_BUTTONS = (("brush", "Brush", "B"), ("eraser", "Eraser", "E"), ("fill", "Fill", "F"),
                 ("rect", "Rectangle", "R"), ("ellipse", "Ellipse", "O"), ("pipette", "Pipette", "I"))
@@ -107,9 +109,7 @@ class SketchToolbar(QWidget):
 
     def install_shortcuts(self, widget: QWidget) -> None:
         """Single-letter tool keys, active while `widget` (the page) is shown (hidden pages' shortcuts are off)."""
-        for tool, _name, key in TOOL_BUTTONS:
-            shortcut = QShortcut(QKeySequence(key), widget)
-            shortcut.activated.connect(self.tool_buttons[tool].click)
+        add_shortcuts(widget, ((key, self.tool_buttons[tool].click) for tool, _name, key in TOOL_BUTTONS))
 
     def set_tool(self, tool: str) -> None:
         """Show `tool` as chosen (without emitting tool_chosen)."""
