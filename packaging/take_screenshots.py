@@ -12,6 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
+# The app's own data folder (autosaved canvases, runs) must not leak into the pictures, nor these runs into it.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="ganstudio-shots-")
+
 
 def wait(app, seconds: float) -> None:
     end = time.monotonic() + seconds
@@ -43,7 +48,8 @@ def sketch_screenshots(app, window, out: Path, models: list[str] | None = None) 
             wait(app, 0.2)  # TensorFlow's first import and the model load happen in the background
         page.service.model_loaded.disconnect(loaded.append)
         wait(app, 1)
-        page.canvas.clear()
+        side = loaded[0].native_size if loaded else 128
+        page.canvas.set_sketch(np.full((side, side), page.canvas.background, np.uint8))  # a fresh page, model's size
         page.fit_canvas()
         wait(app, 0.5)
         if page.canvas.mode == "labels":

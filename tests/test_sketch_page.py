@@ -271,6 +271,11 @@ def test_a_canvas_of_another_size_is_kept_and_said(qtbot, make_page):
     drag(page.canvas, [(1, 1), (10, 10)])
     load(qtbot, page, "big")
     assert page.canvas.array.shape == (32, 32) and "resized" in page.status.text()
+    page.toolbar.clear_requested.emit()  # Clear: a fresh page of the model's own size, undoable
+    assert page.canvas.array.shape == (page.info.native_size,) * 2 != (32, 32)
+    assert not (page.canvas.array != page.canvas.background).any()
+    page.canvas.undo_stack.undo()
+    assert page.canvas.array.shape == (32, 32) and (page.canvas.array != page.canvas.background).any()
 
 
 def test_a_broken_model_is_reported_and_the_page_keeps_working(qtbot, make_page):

@@ -52,18 +52,30 @@ def _sketch(info, size: int) -> np.ndarray:
 
 
 def _latencies(app, service, sketch: np.ndarray, count: int) -> np.ndarray:
-    """Submit → delivery on the GUI thread, one request at a time (what a pause in painting waits for)."""
+    """Submit → delivery on the GUI thread, one request at a time (what a pause in painting waits for). The GUI
+    thread sleeps in its event loop meanwhile, as in the app: a polling loop would steal a core from the render."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
     delivered = []
-    service.rendered.connect(lambda *_: delivered.append(time.perf_counter()))
+    loop = QEventLoop()
+    guard = QTimer(singleShot=True, interval=30_000)  # a failed render must not hang the benchmark
+    guard.timeout.connect(loop.quit)
+
+    def on_rendered(*_):
+        delivered.append(time.perf_counter())
+        loop.quit()
+
+    service.rendered.connect(on_rendered)
     times = []
     for i in range(count + 2):  # the first two renders compile and warm caches
-        before, start = len(delivered), time.perf_counter()
+        start = time.perf_counter()
         service.render(sketch, seed=0)
-        while len(delivered) == before:
-            app.processEvents()
-            time.sleep(0.0005)
+        guard.start()
+        loop.exec()
         if i >= 2:
             times.append((delivered[-1] - start) * 1000.0)
+    guard.stop()
+    service.rendered.disconnect(on_rendered)
     return np.array(times)
 
 

@@ -85,7 +85,7 @@ class SketchPage(QWidget):
         t.zoom_in_requested.connect(c.zoom_in)
         t.zoom_out_requested.connect(c.zoom_out)
         t.fit_requested.connect(self.fit_canvas)
-        t.clear_requested.connect(c.clear)
+        t.clear_requested.connect(self._on_toolbar_clear_requested)
         self.palette_bar.class_chosen.connect(c.set_value)
         self.variation.seed_changed.connect(self._render)
         self.model_bar.model_chosen.connect(self.load_model)
@@ -193,6 +193,15 @@ class SketchPage(QWidget):
         self.show_status(" ".join(notes) or f"{info.title} is ready: paint, and the render follows.")
         self.output.set_placeholder("Rendering…")
         self._render()
+
+    def _on_toolbar_clear_requested(self) -> None:
+        """Clear starts a fresh page of the model's own size (undoable), the size its renders look best at."""
+        side = self.info.native_size if self.info is not None else None
+        canvas = self.canvas
+        if side is None or canvas.array.shape == (side, side):
+            canvas.clear()
+        else:
+            canvas.set_sketch(np.full((side, side), canvas.background, np.uint8), "Clear")
 
     def _fit_blank_canvas(self, side: int) -> None:
         """An empty canvas takes the model's own size; a painted one keeps its size (the session resizes it)."""
