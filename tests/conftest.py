@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -13,6 +14,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_between_tests():
+    """Collect the previous tests' garbage now, while no worker thread runs TensorFlow: a collection that fires on the
+    main thread while a worker traces a tf.function can deadlock on TensorFlow's locks (seen once as a hung suite)."""
+    gc.collect()
+    yield
 
 
 @pytest.fixture(autouse=True)
