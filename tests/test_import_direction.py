@@ -1,4 +1,5 @@
-"""Layering: the UI side (app, ui/, workers/) imports without TensorFlow; the engine (ml/, core/) never imports Qt.
+"""Layering: the UI side (app, ui/, workers/) imports without TensorFlow; the engine (ml/, core/, audio/) never
+imports Qt, and audio/ imports without PortAudio.
 
 Imports are checked in fresh interpreters (sys.modules of this test process is shared with other tests), and
 the source is scanned for imports hidden inside functions that an import alone would not reveal.
@@ -72,7 +73,15 @@ def offending(folder: str, forbidden: tuple[str, ...]) -> list[str]:
             for name in imports_in(path) if name.split(".")[0] in forbidden or name.startswith(forbidden)]
 
 
-@pytest.mark.parametrize("folder", ["ml", "core"])
+def test_audio_imports_without_qt_tensorflow_or_portaudio():
+    """audio/ reaches sounddevice only inside functions, so it imports on a machine without PortAudio."""
+    modules = modules_under("audio")
+    assert "ganstudio.audio.live" in modules and "ganstudio.audio.devices" in modules
+    pulled_in = imported_after(modules) & {*QT, *TENSORFLOW, "sounddevice"}
+    assert not pulled_in, f"audio import pulled in {sorted(pulled_in)}"
+
+
+@pytest.mark.parametrize("folder", ["ml", "core", "audio"])
 def test_engine_source_never_mentions_qt(folder):
     assert offending(folder, QT + ("ganstudio.ui", "ganstudio.workers")) == []
 
@@ -81,5 +90,6 @@ def test_ui_source_never_imports_the_engine_or_tensorflow():
     assert offending("ui", TENSORFLOW + ("ganstudio.ml",)) == []
 
 
-def test_core_source_never_imports_tensorflow():
-    assert offending("core", TENSORFLOW + ("ganstudio.ml",)) == []
+@pytest.mark.parametrize("folder", ["core", "audio"])
+def test_core_source_never_imports_tensorflow(folder):
+    assert offending(folder, TENSORFLOW + ("ganstudio.ml",)) == []
