@@ -13,6 +13,7 @@ from ganstudio.core.errors import StudioError
 
 def _parser() -> argparse.ArgumentParser:
     from ganstudio.commands import bench, check_data, classifier, eval_pairs, export, info, make_pairs, render, sample, train
+    from ganstudio.commands import denoise, eval_denoiser, make_speech_corpus
     from ganstudio.commands import eval as eval_command
 
     parser = argparse.ArgumentParser(prog="ganstudio", description="GAN studio: train, explore and use GANs.")
@@ -29,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     eval_pairs.add_parser(sub)
     render.add_parser(sub)
     check_data.add_parser(sub)
+    make_speech_corpus.add_parser(sub)
+    denoise.add_parser(sub)
+    eval_denoiser.add_parser(sub)
     return parser
 
 

@@ -43,6 +43,12 @@ class TrainConfig:
     d_scales: int = 1  # PatchGAN scales (pix2pixHD-lite: up to 3)
     n_blocks: int = 4  # residual blocks of the pix2pixHD-lite generator
     dropout: float = 0.5  # generator dropout: the noise source, and the render "variation"
+    # Speech enhancement (SEGAN): 16,384-sample windows at 16 kHz (SPEC §16 #35: samples, not seconds).
+    window: int = 16384
+    variant: str = "book"  # "book" (5 layers, stride 4) | "paper" (11 layers, stride 2)
+    preemphasis: float = 0.0  # 0.95 in the original paper; the book uses none
+    snr_min: float = 0.0  # on-the-fly mixtures (clean speech + noise folders): SNR drawn uniformly in dB
+    snr_max: float = 15.0
     preview_count: int = 36
     preview_every: int = 100
     checkpoint_every: int = 500

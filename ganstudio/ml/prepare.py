@@ -16,7 +16,8 @@ from ganstudio.ml.recipes import get as get_recipe
 BUILTIN_ALIASES = {"flowers": 0, "mnist": 1, "fashion-mnist": 2}
 HYPERPARAMETERS = ("batch_size", "image_size", "z_dim", "ngf", "ndf", "kernel", "lr_g", "lr_d", "prior", "seed",
                    "preview_every", "checkpoint_every", "keep_checkpoints", "holdout", "xla",
-                   "direction", "l1_weight", "fm_weight", "d_scales", "n_blocks", "dropout")
+                   "direction", "l1_weight", "fm_weight", "d_scales", "n_blocks", "dropout",
+                   "window", "variant", "preemphasis", "snr_min", "snr_max")
 
 
 def resolve_dataset(name_or_path: str) -> datasets.DatasetSpec:
@@ -34,7 +35,10 @@ def resolve_dataset(name_or_path: str) -> datasets.DatasetSpec:
         if Path(spec.path) == wanted or (not wanted.exists() and spec.builtin and Path(spec.path).name == wanted.name):
             return spec
     from ganstudio.core.paired_layout import detect_paired
+    from ganstudio.core.speech_data import detect_speech
 
+    if detect_speech(wanted) is not None:
+        return datasets.DatasetSpec("speech", str(wanted), wanted.name)
     layout = detect_paired(wanted)
     if layout is not None:
         return datasets.DatasetSpec("paired", str(wanted), wanted.name)
@@ -48,6 +52,13 @@ def default_image_size(spec: datasets.DatasetSpec) -> int:
 def prepare(recipe_name: str, spec: datasets.DatasetSpec, overrides: dict, resume_config: TrainConfig | None = None):
     """(LoadedData, TrainConfig). For a resumed run the stored config wins; otherwise defaults ← overrides ← data."""
     recipe = get_recipe(recipe_name)
+    if recipe.data_kind == "speech" or spec.kind == "speech":
+        from ganstudio.ml.prepare_speech import prepare_speech
+
+        if spec.kind != "speech":
+            raise DataError(f"{spec.name} is not a speech data set; {recipe.title} needs clean and noisy speech.",
+                            "Use clean/ + noisy/ folders, clean/ + noise/ folders, or `ganstudio make-speech-corpus`.")
+        return prepare_speech(recipe, spec, overrides, resume_config)
     if recipe.paired or spec.kind == "paired":
         return _prepare_paired(recipe, spec, overrides, resume_config)
     if resume_config is not None:

@@ -24,7 +24,7 @@ from ganstudio.core.history import LossHistory
 from ganstudio.ml import run_folder
 from ganstudio.ml.checkpoints import CheckpointStore
 from ganstudio.ml.config import TrainConfig
-from ganstudio.ml.data import make_dataset, to_float_images
+from ganstudio.ml.data import make_dataset, make_generated_dataset, to_float_images
 from ganstudio.ml.recipes import get as get_recipe
 from ganstudio.ml.runtime import make_strategy, tf
 
@@ -80,7 +80,8 @@ class Trainer:
             run_folder.create(self.run_dir, self.config)
         self.store.clean_stale()
         clean_stale_temp(self.run_dir)  # e.g. a model/ export cut short by a kill
-        self.schedule = BatchSchedule(len(self.data.images), self.config.batch_size, self.config.seed, self.config.flip_augment)
+        if getattr(self.data, "batches", None) is None:  # speech data sets make their own batches (core/speech_data.py)
+            self.schedule = BatchSchedule(len(self.data.images), self.config.batch_size, self.config.seed, self.config.flip_augment)
         with self.strategy.scope():
             self._build(t)
         latest = self.store.latest() if self.resume else None
@@ -90,7 +91,7 @@ class Trainer:
             self._init_fixed()
         self._compile(t)
         self._emit(ev.Started(self.step, self.total_steps, self._device_text(), bool(latest)))
-        if not self.recipe.paired:  # paired previews already show input | output | target
+        if self.recipe.make_preview is None:  # recipe previews already show input | output | target
             self._emit(ev.PreviewReady(self.step, self._real_grid(), kind="real"))
 
     def _build(self, t) -> None:
@@ -100,8 +101,7 @@ class Trainer:
         keras.utils.set_random_seed(c.seed)  # initial weights are a function of the seed: runs are reproducible
         self.models = self.recipe.build(c)
         # A recipe may train a generator alone (the L1-only baseline): optimizers only for the models it built.
-        self.optimizers = {name: keras.optimizers.Adam(c.lr_g if name == "generator" else c.lr_d,
-                                                       beta_1=c.beta1, beta_2=c.beta2) for name in self.models}
+        self.optimizers = {name: self._optimizer(keras, c.lr_g if name == "generator" else c.lr_d) for name in self.models}
         for name, opt in self.optimizers.items():
             opt.build(self.models[name].trainable_variables)  # slots must exist before a restore fills them
         self.rng = t.random.Generator.from_seed(c.seed)
@@ -112,6 +112,11 @@ class Trainer:
         seeds = dropout_seed_states(self.models.values())
         if seeds:  # dropout's random stream (pix2pix's noise): without it a resume draws other masks than a straight one
             self.tf_checkpoint = t.train.Checkpoint(**tracked, rng=self.rng, step=self.step_var, seeds=seeds)
+
+    def _optimizer(self, keras, lr: float):
+        if self.recipe.optimizer == "rmsprop":
+            return keras.optimizers.RMSprop(lr)
+        return keras.optimizers.Adam(lr, beta_1=self.config.beta1, beta_2=self.config.beta2)
 
     def _init_fixed(self) -> None:
         c = self.config
@@ -191,7 +196,11 @@ class Trainer:
         self._finish("completed" if self.step >= self.total_steps else "stopped")
 
     def _iterator(self):
-        ds = make_dataset(self.data.images, self.data.labels, self.schedule, self.step, self.total_steps)
+        batches = getattr(self.data, "batches", None)
+        if batches is not None:
+            ds = make_generated_dataset(batches, self.config.batch_size, self.step, self.total_steps)
+        else:
+            ds = make_dataset(self.data.images, self.data.labels, self.schedule, self.step, self.total_steps)
         return iter(self.strategy.experimental_distribute_dataset(ds))
 
     def _apply_changes(self) -> None:

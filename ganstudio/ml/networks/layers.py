@@ -40,7 +40,10 @@ def reflection_pad_class():
 
 def register_custom_layers() -> None:
     """Call before loading a model file that may contain these layers."""
+    from ganstudio.ml.networks.segan import channel_scale_class
+
     reflection_pad_class()
+    channel_scale_class()
 
 
 def reflection_pad(pad: int):

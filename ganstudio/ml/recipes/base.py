@@ -29,6 +29,8 @@ class Recipe:
     init_fixed: Callable | None = None
     # make_preview(models, config) -> fn(fixed) -> uint8 grid
     make_preview: Callable | None = None
+    optimizer: str = "adam"  # "adam" (β1, β2 from the config) | "rmsprop" (SEGAN)
+    data_kind: str = "images"  # what prepare() loads: "images" | "paired" | "speech"
 
     def config(self, **overrides) -> TrainConfig:
         """A config with this recipe's defaults, then the caller's overrides (None values are ignored)."""
