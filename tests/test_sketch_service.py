@@ -139,6 +139,6 @@ def test_main_window_lists_sketch_between_train_and_latent(qtbot, settings):
 
     window = MainWindow(settings)
     qtbot.addWidget(window)
-    assert list(window.pages) == ["Train", "Sketch", "Latent"]
+    assert list(window.pages) == ["Train", "Sketch", "Latent", "Denoise"]
     window.close()
     assert not any(t.name.startswith("sketch-") for t in threading.enumerate())

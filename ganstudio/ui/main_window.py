@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget
 
+from ganstudio.ui.pages.denoise_page import DenoisePage
 from ganstudio.ui.pages.latent_page import LatentPage
 from ganstudio.ui.pages.sketch_page import SketchPage
 from ganstudio.ui.pages.train_page import TrainPage
@@ -17,7 +18,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.setWindowTitle("ganstudio")
         self.pages = {"Train": TrainPage(self.settings), "Sketch": SketchPage(self.settings),
-                      "Latent": LatentPage(self.settings)}
+                      "Latent": LatentPage(self.settings), "Denoise": DenoisePage(self.settings)}
         self._nav = QListWidget()
         self._nav.setFixedWidth(130)
         self._stack = QStackedWidget()
