@@ -119,6 +119,15 @@ _gs_create_venv() {
     || _gs_die "could not create .venv/ (on Debian/Ubuntu: sudo apt-get install -y python3.11-venv), then run this command again."
 }
 
+# pesq (wide-band PESQ, the reference C code) ships no wheels: pip compiles it, which needs a C compiler and the
+# headers of the venv's Python. Prints the Debian packages to add when they are missing.
+_gs_build_packages() {
+  command -v gcc >/dev/null || printf '%s\n' gcc libc6-dev
+  local include
+  include=$("$GANSTUDIO_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null) || return 0
+  [[ -f $include/Python.h ]] || printf '%s\n' python3.11-dev
+}
+
 _gs_pyproject_hash() { sha256sum "$GANSTUDIO_ROOT/pyproject.toml" | cut -d' ' -f1; }
 
 # pip runs only when pyproject.toml changed since the last successful install (the package itself is editable).
@@ -126,6 +135,9 @@ _gs_install_python_packages() {
   local want
   want=$(_gs_pyproject_hash)
   [[ -f $GANSTUDIO_STAMP && $(<"$GANSTUDIO_STAMP") == "$want" ]] && return 0
+  local -a build
+  mapfile -t build < <(_gs_build_packages)
+  ((${#build[@]} == 0)) || _gs_ensure_system_packages "${build[@]}"
   _gs_say "installing the Python packages into .venv/ (the first time takes a few minutes: TensorFlow is large)"
   PIP_DISABLE_PIP_VERSION_CHECK=1 "$GANSTUDIO_VENV/bin/python" -m pip install ${CI:+--progress-bar off} \
     -e "${GANSTUDIO_ROOT}[test]" >&2 \

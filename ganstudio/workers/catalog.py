@@ -20,6 +20,8 @@ class RecipeChoice:
     conditional: bool
     defaults: dict = field(default_factory=dict)  # hyperparameter defaults (TrainConfig fields)
     paired: bool = False  # trains on (condition, photo) pairs: pix2pix / pix2pixHD folders, checked before a run
+    data_kind: str = "images"  # "speech" for SEGAN: no image size, no z size
+    preview_title: str = "Generated (fixed z)"
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,8 @@ def recipe_choices() -> list[RecipeChoice]:
     from ganstudio.ml.recipes import all_recipes
 
     base = dataclasses.asdict(TrainConfig(recipe=""))
-    return [RecipeChoice(r.name, r.title, r.description, r.conditional, {**base, **r.defaults}, bool(r.paired))
-            for r in all_recipes()]
+    return [RecipeChoice(r.name, r.title, r.description, r.conditional, {**base, **r.defaults}, bool(r.paired),
+                         r.data_kind, r.preview_title) for r in all_recipes()]
 
 
 def dataset_choices() -> list[DatasetSpec]:

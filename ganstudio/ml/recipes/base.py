@@ -30,7 +30,8 @@ class Recipe:
     # make_preview(models, config) -> fn(fixed) -> uint8 grid
     make_preview: Callable | None = None
     optimizer: str = "adam"  # "adam" (β1, β2 from the config) | "rmsprop" (SEGAN)
-    data_kind: str = "images"  # what prepare() loads: "images" | "paired" | "speech"
+    data_kind: str = "images"  # what prepare() loads: "images" | "speech" (paired images: `paired`)
+    preview_title: str = "Generated (fixed z)"  # what the Train page calls the preview grid
 
     def config(self, **overrides) -> TrainConfig:
         """A config with this recipe's defaults, then the caller's overrides (None values are ignored)."""

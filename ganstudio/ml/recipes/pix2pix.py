@@ -61,7 +61,8 @@ _DEFAULTS = dict(image_size=128, ngf=32, ndf=32, batch_size=16, lr_g=2e-4, lr_d=
                  l1_weight=100.0, adv_weight=1.0, d_scales=1, dropout=0.5, preview_every=200, checkpoint_every=1000,
                  flip_augment=True)
 _SHARED = dict(conditional=False, build=build, make_step=make_step, paired=True, model_kind="translator",
-               decode_batch=common.decode_batch, init_fixed=common.init_fixed, make_preview=common.make_preview)
+               decode_batch=common.decode_batch, init_fixed=common.init_fixed, make_preview=common.make_preview,
+               preview_title=common.PREVIEW_TITLE)
 
 register(Recipe(
     name="pix2pix", title="pix2pix",

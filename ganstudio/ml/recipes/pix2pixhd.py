@@ -89,6 +89,7 @@ register(Recipe(
                 "multi-scale PatchGANs (LSGAN), feature matching ×10, L1 ×10. Paired data: train_label/ + train_img/.",
     conditional=False, build=build, make_step=make_step, paired=True, model_kind="translator",
     decode_batch=common.decode_batch, init_fixed=common.init_fixed, make_preview=common.make_preview,
+    preview_title=common.PREVIEW_TITLE,
     defaults=dict(image_size=128, ngf=16, ndf=32, batch_size=8, lr_g=2e-4, lr_d=2e-4, beta1=0.5, beta2=0.999,
                   d_scales=3, n_blocks=4, dropout=0.2, fm_weight=10.0, l1_weight=10.0, adv_weight=1.0,
                   preview_every=200, checkpoint_every=1000, flip_augment=True),

@@ -106,6 +106,7 @@ register(Recipe(
                 "windows. Data: clean/ + noisy/ folders (VoiceBank-DEMAND) or clean speech + noise folders.",
     conditional=False, build=build, make_step=make_step, model_kind="denoiser", decode_batch=decode_batch,
     init_fixed=init_fixed, make_preview=make_preview, optimizer="rmsprop", data_kind="speech",
+    preview_title="Validation clips: spectrograms of noisy | enhanced | clean",
     defaults=dict(ngf=16, ndf=16, batch_size=32, lr_g=5e-5, lr_d=5e-5, l1_weight=100.0, adv_weight=1.0,
                   window=16384, variant="book", preemphasis=0.0, preview_every=250, checkpoint_every=1000,
                   xla=False,  # XLA on CPU runs the transposed 1-D convs ~4× slower than the default kernels

@@ -11,6 +11,7 @@ from ganstudio.ml.runtime import tf
 from ganstudio.ml.translation_inputs import decode_pair
 
 PREVIEW_PAIRS = 8
+PREVIEW_TITLE = "Validation pairs: input | output | target"
 
 
 def decode_batch(batch, config: TrainConfig):

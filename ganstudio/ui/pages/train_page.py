@@ -20,7 +20,7 @@ from ganstudio.ui.widgets.data_check_gate import DataCheckGate, ask_train_anyway
 from ganstudio.ui.widgets.image_view import ImageView
 from ganstudio.ui.widgets.loss_plot import LossPlot
 from ganstudio.ui.widgets.run_stats import RunLog, RunStats
-from ganstudio.ui.widgets.train_form import TrainForm
+from ganstudio.ui.widgets.train_form import DEFAULT_PREVIEW_TITLE, TrainForm
 from ganstudio.workers import catalog
 from ganstudio.workers.training_worker import TrainingWorker, TrainJob
 
@@ -51,7 +51,7 @@ class TrainPage(QWidget):
         self.tensorboard = True  # write TensorBoard event files into each run folder
         self.state = "idle"
         self._batch_size = 0
-        self._preview_title = "Generated (fixed z)"
+        self._preview_title = DEFAULT_PREVIEW_TITLE
         self._ask_run = ask_run or self._ask_run_dialog
         self.form = TrainForm(catalog.recipe_choices(), catalog.dataset_choices(), catalog.default_image_size,
                               ask_folder or self._ask_folder_dialog, paired_layout=catalog.paired_layout_kind)
@@ -153,7 +153,7 @@ class TrainPage(QWidget):
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.fake_group = _group("Generated (fixed z)", self.fake_view)
+        self.fake_group = _group(DEFAULT_PREVIEW_TITLE, self.fake_view)
         self.real_group = _group("Real", self.real_view)
         layout.addWidget(self.fake_group)
         layout.addWidget(self.real_group)
@@ -287,10 +287,10 @@ class TrainPage(QWidget):
         self.loss_plot.clear()
         self.fake_view.clear()
         self.real_view.clear()
-        paired = self.form.is_paired(job.recipe)  # paired previews hold input | output | target in one grid
-        self._preview_title = "Validation pairs: input | output | target" if paired else "Generated (fixed z)"
+        self._preview_title = self.form.preview_title(job.recipe)
         self.fake_group.setTitle(self._preview_title)
-        self.real_group.setVisible(not paired)
+        # Paired and speech previews already hold the reference (input | output | target) in one grid.
+        self.real_group.setVisible(self._preview_title == DEFAULT_PREVIEW_TITLE)
         self.stats.reset(job.total_steps)
         self._log.add(f"{'Resuming' if job.resume else 'New run'} in {job.run_dir.name}: loading data…")
         self._set_state("paused" if paused else "running")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QS
 
 CHOOSE_FOLDER = "__choose_folder__"
 IMAGE_SIZES = (16, 32, 64, 128, 256)
+DEFAULT_PREVIEW_TITLE = "Generated (fixed z)"
 PREFIX = "train/"
 DIRECTIONS = (("A → B (left half is the input)", "AtoB"), ("B → A (right half is the input)", "BtoA"))
 PAIRS_TEXT = {
@@ -87,8 +88,8 @@ class TrainForm(QWidget):
             form.addRow(label, widget)
         self.steps.setToolTip("Train until this many D+G updates in total (a resumed run counts its earlier steps)")
         self.preview_every.setToolTip("Steps between sample grids from the fixed z")
-        self.lr_g.setToolTip("Adam learning rate of the generator; changes apply to a running run")
-        self.lr_d.setToolTip("Adam learning rate of the discriminator; changes apply to a running run")
+        self.lr_g.setToolTip("Learning rate of the generator's optimizer; changes apply to a running run")
+        self.lr_d.setToolTip("Learning rate of the discriminator's optimizer; changes apply to a running run")
 
     # ---- values -------------------------------------------------------------------------------------------------
     def recipe(self) -> str:
@@ -97,6 +98,12 @@ class TrainForm(QWidget):
     def is_paired(self, recipe: str | None = None) -> bool:
         """The recipe (default: the chosen one) trains on (input, photo) pairs; its data set is checked first."""
         return bool(getattr(self._recipes.get(recipe or self.recipe()), "paired", False))
+
+    def preview_title(self, recipe: str) -> str:
+        return getattr(self._recipes.get(recipe), "preview_title", DEFAULT_PREVIEW_TITLE)
+
+    def is_speech(self) -> bool:
+        return getattr(self._recipes.get(self.recipe()), "data_kind", "images") == "speech"
 
     def dataset(self):
         """The chosen DatasetSpec (built-in) or folder path (str)."""
@@ -110,6 +117,8 @@ class TrainForm(QWidget):
         values = dict(batch_size=self.batch_size.value(), image_size=self.image_size.currentData(),
                       z_dim=self.z_dim.value(), lr_g=self.lr_g.value(), lr_d=self.lr_d.value(),
                       preview_every=self.preview_every.value())
+        if self.is_speech():  # the window length and z shape come from the recipe
+            del values["image_size"], values["z_dim"]
         if self._direction_shown:
             values["direction"] = self.direction.currentData()
         return values
@@ -214,13 +223,16 @@ class TrainForm(QWidget):
             self._set_values({"image_size": self._default_image_size(data)})
 
     def _update_paired_rows(self) -> None:
-        """Direction only for A|B folders of a paired recipe; the z size only where there is a z."""
+        """Direction only for A|B folders of a paired recipe; the z size only where there is a z; no image size for
+        speech (SEGAN trains on 16,384-sample windows)."""
         paired = self.is_paired()
+        speech = self.is_speech()
         kind = self._layout_kind() if paired else None
         self._direction_shown = kind == "pix2pix"
         self._form.setRowVisible(self.direction, self._direction_shown)
         self._form.setRowVisible(self.pairs_note, paired)
-        self._form.setRowVisible(self.z_dim, not paired)
+        self._form.setRowVisible(self.z_dim, not paired and not speech)
+        self._form.setRowVisible(self.image_size, not speech)
         self.pairs_note.setText(PAIRS_TEXT[kind])
         self.pairs_note.setStyleSheet("" if kind else "color: #b00020;")
 
