@@ -60,7 +60,34 @@ def sketch_screenshots(app, window, out: Path, models: list[str] | None = None) 
         grab(app, window, out / f"sketch-{page.canvas.mode}.png")
 
 
-def sketch_only(out: Path, models: list[str]) -> int:
+def denoise_screenshots(app, window, out: Path, model: str | None = None) -> None:
+    """The Denoise page on the shipped demo clip (held-out speaker and noise): denoised, scored against the clean one."""
+    from ganstudio.paths import resources_dir
+
+    demo = resources_dir() / "audio"
+    window.show_page("Denoise")
+    page = window.pages["Denoise"]
+    if model:
+        page.load_model(model)
+    _wait_for(app, lambda: page.info is not None, 120)
+    page.files.open_file(str(demo / "demo-noisy.wav"))
+    _wait_for(app, lambda: page.original is not None, 60)
+    page.files.load_reference(str(demo / "demo-clean.wav"))
+    page.denoise()
+    _wait_for(app, lambda: page.result is not None and page.metrics.value("stoi", "denoised") != "—", 120)
+    wait(app, 1)
+    grab(app, window, out / "denoise.png")
+
+
+def _wait_for(app, condition, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not condition():
+        wait(app, 0.2)
+
+
+def single_page(out: Path, page: str, models: list[str]) -> int:
+    """`take_screenshots.py OUT --sketch-only MODEL…` or `--denoise-only [MODEL]`: one page, e.g. to look at a model
+    still in training."""
     """`take_screenshots.py OUT --sketch-only MODEL…`: just the Sketch page, e.g. to look at a model in training."""
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     from PySide6.QtCore import QSettings
@@ -73,7 +100,10 @@ def sketch_only(out: Path, models: list[str]) -> int:
     window = MainWindow(QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat))
     window.move(0, 0)
     window.show()
-    sketch_screenshots(app, window, out, models)
+    if page == "sketch":
+        sketch_screenshots(app, window, out, models)
+    else:
+        denoise_screenshots(app, window, out, models[0] if models else None)
     window.close()
     return 0
 
@@ -103,12 +133,14 @@ def main(out: Path) -> int:
     wait(app, 20)  # model load + GANSpace directions in the background
     grab(app, window, out / "latent.png")
     sketch_screenshots(app, window, out)
+    denoise_screenshots(app, window, out)
     window.close()
     return 0
 
 
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    if "--sketch-only" in sys.argv:
-        raise SystemExit(sketch_only(target, sys.argv[sys.argv.index("--sketch-only") + 1:]))
+    for flag in ("--sketch-only", "--denoise-only"):
+        if flag in sys.argv:
+            raise SystemExit(single_page(target, flag[2:-5], sys.argv[sys.argv.index(flag) + 1:]))
     raise SystemExit(main(target))

@@ -188,3 +188,20 @@ def test_a_failed_save_keeps_the_old_file_and_leaves_no_partial_file(tmp_path, m
         write_audio(target, np.full(16000, -0.5))
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["take.wav"]
+
+
+def test_saved_files_get_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    from ganstudio.core.audio_files import write_audio, write_audio_stream
+
+    umask = os.umask(0o022)
+    try:
+        write_audio(tmp_path / "a.wav", np.zeros(100, np.float32))
+        write_audio_stream(tmp_path / "b.wav", iter([np.zeros(50, np.float32)] * 2))
+    finally:
+        os.umask(umask)
+    for name in ("a.wav", "b.wav"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
+    assert soundfile.info(str(tmp_path / "b.wav")).frames == 100

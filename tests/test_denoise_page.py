@@ -322,3 +322,13 @@ def test_a_new_clip_cancels_the_denoising_of_the_old_one(qtbot, make_page, tmp_p
         page.files.open_file(str(tmp_path / "short.wav"))
     qtbot.waitUntil(lambda: page.original.duration == pytest.approx(1.0), timeout=WAIT_MS)
     assert page.denoised is None and page.result is None and "short.wav" in page.status.text()
+
+
+def test_the_demo_clip_opens_with_its_clean_reference(qtbot, make_page):
+    page = make_page()
+    page.demo_button.click()
+    qtbot.waitUntil(lambda: page.original is not None and page.reference is not None, timeout=30_000)
+    assert page.original.samples.size == page.reference.size > 3 * 16000
+    noise = page.original.samples - page.reference  # shipped as a 5 dB mixture
+    snr = 10 * np.log10(np.mean(page.reference ** 2) / np.mean(noise ** 2))
+    assert snr == pytest.approx(5.0, abs=0.1)

@@ -34,8 +34,9 @@ class FakeSession:
         self.title, self.notes = f"fake {kind}", []
         self.__dict__.update(extra)
 
-    def render(self, sketch: np.ndarray, seed: int = 0) -> np.ndarray:
+    def render(self, sketch: np.ndarray, seed: int = 0, max_side: int | None = None) -> np.ndarray:
         time.sleep(self.delay)
+        self.max_sides = [*getattr(self, "max_sides", []), max_side]
         image = sketch_to_rgb(sketch, self.palette if self.input_kind == "labels" else None).copy()
         image[0, 0, 0] = seed % 256
         return image
@@ -276,6 +277,19 @@ def test_a_canvas_of_another_size_is_kept_and_said(qtbot, make_page):
     assert not (page.canvas.array != page.canvas.background).any()
     page.canvas.undo_stack.undo()
     assert page.canvas.array.shape == (32, 32) and (page.canvas.array != page.canvas.background).any()
+
+
+def test_a_canvas_larger_than_the_model_renders_drafts_while_painting_then_in_full(qtbot, make_page):
+    page = make_page()
+    load(qtbot, page, "labels")  # native 32 px
+    page.canvas.set_sketch(np.zeros((64, 64), np.uint8))
+    session = page.service._session
+    session.max_sides = []
+    drag(page.canvas, [(2, 2), (40, 40)])
+    qtbot.waitUntil(lambda: 32 in session.max_sides, timeout=5000)  # drafts at the model's size while painting
+    qtbot.waitUntil(lambda: session.max_sides[-1] is None, timeout=5000)  # the full render once painting pauses
+    settle(qtbot, page)
+    assert page.variation.timing.text().startswith("render") and shows_canvas(page)
 
 
 def test_a_broken_model_is_reported_and_the_page_keeps_working(qtbot, make_page):

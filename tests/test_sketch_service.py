@@ -23,8 +23,9 @@ class Session:
         self.delay, self.value, self.rendered = delay, value, []
         self.__dict__.update(extra)
 
-    def render(self, sketch, seed=0):
+    def render(self, sketch, seed=0, max_side=None):
         time.sleep(self.delay)
+        self.max_sides = [*getattr(self, "max_sides", []), max_side]
         if sketch.max() > 200 and self.input_kind == "labels":
             raise DataError("Unknown classes in the sketch.", "Paint with the palette.")
         self.rendered.append(sketch.copy())
@@ -64,9 +65,13 @@ def test_load_then_render_delivers_images_and_timings(qtbot, make_service):
     with qtbot.waitSignal(service.rendered, timeout=WAIT_MS) as rendered:
         service.render(sketch, seed=5)
     sketch[:] = 0  # the canvas keeps changing after the request: the service rendered a copy
-    image, ms = rendered.args
-    assert image.shape == (20, 24, 3) and (image == 5).all() and ms >= 10
+    image, ms, draft = rendered.args
+    assert image.shape == (20, 24, 3) and (image == 5).all() and ms >= 10 and not draft
     assert (session.rendered[-1] == 1).all()
+    assert service.draft_helps((20, 24)) and not service.draft_helps((16, 16))  # the model's native size is 16
+    with qtbot.waitSignal(service.rendered, timeout=WAIT_MS) as rendered:
+        service.render(sketch, seed=5, draft=True)
+    assert rendered.args[2] and session.max_sides[-2:] == [None, 16]  # a draft asks for the model's size
 
 
 def test_the_latest_request_wins(qtbot, make_service):

@@ -75,6 +75,17 @@ def test_a_native_size_canvas_needs_no_note(labels_session):
     assert labels_session.notes == before
 
 
+def test_a_draft_renders_a_large_canvas_at_the_model_size_and_scales_it_up(labels_session):
+    big = np.zeros((2 * SIZE, 2 * SIZE), np.uint8)
+    big[SIZE // 2:SIZE, SIZE // 2:SIZE] = 8
+    before = list(labels_session.notes)
+    draft = labels_session.render(big, max_side=SIZE)
+    at_native = labels_session.render(big[::2, ::2])  # what the model sees for the draft: the canvas at its size
+    assert draft.shape == (2 * SIZE, 2 * SIZE, 3) and labels_session.notes == before  # drafts add no note
+    scaled = np.asarray(Image.fromarray(draft).resize((SIZE, SIZE), Image.Resampling.BOX)).astype(int)
+    assert np.abs(scaled - at_native).mean() < 6  # the draft is the native render, scaled up
+
+
 def test_seed_zero_is_deterministic_and_other_seeds_repeatable_variations(edges_session):
     sketch = blank_sketch(SIZE, SIZE)
     base = edges_session.render(sketch)

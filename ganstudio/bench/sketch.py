@@ -51,7 +51,7 @@ def _sketch(info, size: int) -> np.ndarray:
     return np.where(outline | (np.abs(r - 0.08) < 1.2 / size), 0, 255).astype(np.uint8)
 
 
-def _latencies(app, service, sketch: np.ndarray, count: int) -> np.ndarray:
+def _latencies(app, service, sketch: np.ndarray, count: int, draft: bool = False) -> np.ndarray:
     """Submit → delivery on the GUI thread, one request at a time (what a pause in painting waits for). The GUI
     thread sleeps in its event loop meanwhile, as in the app: a polling loop would steal a core from the render."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -69,7 +69,7 @@ def _latencies(app, service, sketch: np.ndarray, count: int) -> np.ndarray:
     times = []
     for i in range(count + 2):  # the first two renders compile and warm caches
         start = time.perf_counter()
-        service.render(sketch, seed=0)
+        service.render(sketch, seed=0, draft=draft)
         guard.start()
         loop.exec()
         if i >= 2:
@@ -84,8 +84,8 @@ def _stroke_times(app, service, canvas, seconds: float) -> np.ndarray:
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
-    def again(*_):
-        service.render(canvas.array, 0)
+    def again(*_):  # as the page does while painting: drafts when the canvas is larger than the model
+        service.render(canvas.array, 0, service.draft_helps(canvas.array.shape))
 
     service.rendered.connect(again)
     again()
@@ -135,11 +135,15 @@ def run(quick: bool = False):
             try:
                 info = _load(app, service, path)
                 for size in sorted({256, info.native_size}):
-                    ms = _latencies(app, service, _sketch(info, size), count)
+                    sketch = _sketch(info, size)
+                    # While painting the page sends drafts for canvases larger than the model (full render on pauses).
+                    live = _latencies(app, service, sketch, count, draft=service.draft_helps(sketch.shape))
+                    full = _latencies(app, service, sketch, count) if service.draft_helps(sketch.shape) else live
                     for q in (50, 95):
-                        value = float(np.percentile(ms, q))
-                        yield f"sketch_render_ms_p{q}_{size}_{name}", value, "ms"
-                        worst[(q, size)] = max(worst.get((q, size), 0.0), value)
+                        for prefix, ms in (("sketch_render_ms", live), ("sketch_full_render_ms", full)):
+                            value = float(np.percentile(ms, q))
+                            yield f"{prefix}_p{q}_{size}_{name}", value, "ms"
+                            worst[(prefix, q, size)] = max(worst.get((prefix, q, size), 0.0), value)
                 canvas = SketchCanvas((256, 256), "labels" if info.input_kind == "labels" else "edges", info.palette)
                 canvas.resize(512, 512)
                 canvas.show()
@@ -148,6 +152,6 @@ def run(quick: bool = False):
                 canvas.close()
             finally:
                 service.shutdown()
-    for (q, size), value in sorted(worst.items()):
-        if size == 256:
-            yield f"sketch_render_ms_p{q}_256", value, "ms"  # the slowest shipped model: the figure the issue asks for
+    for (prefix, q, size), value in sorted(worst.items()):
+        if size == 256:  # the slowest shipped model: the figures the issue asks for
+            yield f"{prefix}_p{q}_256", value, "ms"

@@ -49,16 +49,21 @@ def disk_error(err: OSError, target: Path) -> StudioError:
     return StudioError(f"Could not write {target}: {err.strerror or err}.", "Check the disk and try again; nothing was overwritten.")
 
 
-def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """Write a file via temp file + fsync + rename in the same folder."""
+@contextlib.contextmanager
+def atomic_file(path: str | Path) -> Iterator[Path]:
+    """Yield a temp path beside `path` to write; when the block succeeds, fsync it and rename it onto `path`.
+
+    On any failure the temp file is removed and the old file stays; disk errors become a StudioError with a hint.
+    """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
         try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a saved file should get normal permissions
+            yield Path(tmp)
+            with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
             os.replace(tmp, path)
         except BaseException:
@@ -68,6 +73,12 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
         fsync_dir(path.parent)
     except OSError as err:
         raise disk_error(err, path) from err
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Write a file via temp file + fsync + rename in the same folder."""
+    with atomic_file(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

@@ -225,35 +225,15 @@ def write_audio(path: str | Path, samples: np.ndarray, rate: int = SPEECH_RATE) 
 
 def write_audio_stream(path: str | Path, blocks: Iterator[np.ndarray], rate: int = SPEECH_RATE) -> int:
     """Save a stream of mono blocks (e.g. a 1-hour file denoised block by block) as a 16-bit WAV without holding it
-    in memory; atomic like write_audio: a temp file beside the target, renamed only once complete. Returns samples."""
-    import contextlib
-    import os
-    import tempfile
-
+    in memory; atomic like write_audio: the file appears only once complete. Returns the number of samples."""
     import soundfile
 
-    from ganstudio.core.atomic import disk_error, fsync_dir
+    from ganstudio.core.atomic import atomic_file
 
-    path = Path(path)
     written = 0
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            with soundfile.SoundFile(tmp, "w", samplerate=int(rate), channels=1, subtype="PCM_16", format="WAV") as out:
-                for block in blocks:
-                    block = np.clip(np.nan_to_num(np.asarray(block, np.float64).reshape(-1)), -1.0, 32767 / 32768)
-                    out.write(block)
-                    written += block.size
-            with open(tmp, "rb+") as f:
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        fsync_dir(path.parent)
-    except OSError as err:
-        raise disk_error(err, path) from err
+    with atomic_file(path) as tmp, soundfile.SoundFile(tmp, "w", samplerate=int(rate), channels=1, subtype="PCM_16",
+                                                       format="WAV") as out:
+        for block in blocks:
+            out.write(np.clip(np.nan_to_num(np.asarray(block, np.float64).reshape(-1)), -1.0, 32767 / 32768))
+            written += np.asarray(block).size
     return written

@@ -83,11 +83,15 @@ class TranslatorSession:
 
         self._deterministic, self._varied = deterministic, varied
 
-    def render(self, sketch: np.ndarray, seed: int = 0) -> np.ndarray:
-        """(H, W) uint8 sketch (edges: 0 ink / 255 paper; labels: class ids) → (H, W, 3) uint8 photo."""
+    def render(self, sketch: np.ndarray, seed: int = 0, max_side: int | None = None) -> np.ndarray:
+        """(H, W) uint8 sketch (edges: 0 ink / 255 paper; labels: class ids) → (H, W, 3) uint8 photo.
+
+        `max_side` renders a large canvas smaller and scales the photo up: the Sketch page's quick draft while painting.
+        """
         sketch = self._check(np.asarray(sketch))
-        size = work_size(*sketch.shape[:2], self.granularity, MAX_SIDE_FACTOR * self.native_size)
-        if size != sketch.shape[:2]:
+        limit = MAX_SIDE_FACTOR * self.native_size
+        size = work_size(*sketch.shape[:2], self.granularity, min(limit, max_side) if max_side else limit)
+        if size != sketch.shape[:2] and not max_side:
             self._note_once(f"A {sketch.shape[1]}×{sketch.shape[0]} canvas is rendered at {size[1]}×{size[0]} "
                             f"(this model needs sides that are multiples of {self.granularity}).")
         raw = resize_sketch(sketch, size, "labels" if self.input_kind == "labels" else "edges")

@@ -67,7 +67,7 @@ def sketch_model_info(session, path: str) -> SketchModelInfo:
 
 class SketchService(ModelService):
     model_loaded = Signal(object)  # SketchModelInfo
-    rendered = Signal(object, float)  # uint8 (H, W, 3) image, render time in ms
+    rendered = Signal(object, float, bool)  # uint8 (H, W, 3) image, render time in ms, whether it was a draft
     failed = Signal(str)  # a render failed (the runner keeps serving)
     job_done = Signal(str, object)  # job name, result
     job_failed = Signal(str, str)  # job name, message
@@ -96,26 +96,35 @@ class SketchService(ModelService):
         self.model_loaded.emit(info)
 
     # ---- rendering ----------------------------------------------------------------------------------------------
-    def render(self, sketch: np.ndarray, seed: int = 0) -> int:
-        """Render a copy of `sketch` (the canvas keeps changing); returns the request id, or -1 with no model yet."""
+    def render(self, sketch: np.ndarray, seed: int = 0, draft: bool = False) -> int:
+        """Render a copy of `sketch` (the canvas keeps changing); returns the request id, or -1 with no model yet.
+
+        A draft renders a canvas larger than the model's native size at that size and scales the photo up (fast, and
+        at the scale the model was trained at); the Sketch page sends drafts while painting, a full render on pauses.
+        """
         if self._session is None:
             return -1
-        request = (self._session, self._session_serial, np.array(sketch, np.uint8, copy=True), int(seed))
+        max_side = int(self._session.native_size) if draft else None
+        request = (self._session, self._session_serial, np.array(sketch, np.uint8, copy=True), int(seed), max_side)
         self.last_request_id = self._runner.submit(request)
         return self.last_request_id
 
+    def draft_helps(self, shape: tuple[int, ...]) -> bool:
+        """Whether a canvas of this shape is larger than the model's native size (so drafts are faster)."""
+        return self._session is not None and max(shape[:2]) > int(self._session.native_size)
+
     @staticmethod
-    def _render(request) -> tuple[int, np.ndarray, float]:
-        session, serial, sketch, seed = request
+    def _render(request) -> tuple[int, np.ndarray, float, bool]:
+        session, serial, sketch, seed, max_side = request
         start = time.perf_counter()
-        image = np.asarray(session.render(sketch, seed), np.uint8)
-        return serial, image, (time.perf_counter() - start) * 1000.0
+        image = np.asarray(session.render(sketch, seed, max_side) if max_side else session.render(sketch, seed), np.uint8)
+        return serial, image, (time.perf_counter() - start) * 1000.0, max_side is not None
 
     def _on_runner_delivered(self, request_id: int, result) -> None:
-        serial, image, ms = result
+        serial, image, ms, draft = result
         if serial == self._session_serial:
             self.last_delivered_id = request_id
-            self.rendered.emit(image, ms)
+            self.rendered.emit(image, ms, draft)
 
     def _on_runner_failed(self, _request_id: int, message: str) -> None:
         self.failed.emit(message)

@@ -55,6 +55,7 @@ def build_corpus(out: Path, plan: CorpusPlan = CorpusPlan(), say: Callable[[str]
     for name, samples in train_noise:
         write_audio(out / "train" / "noise" / f"{name}.wav", samples, RATE)
     summary["val"] = _write_mixtures(out / "val", val, train_noise, rng, write_audio)
+    test_speech = _joined_to(test_speech, plan.utterance_seconds, rng)  # last use of rng: train/val/noise stay as drawn
     summary["test"] = _write_mixtures(out / "test", _balanced(test_speech, plan.test_per_speaker, rng), test_noise, rng, write_audio)
     summary["train_clean_minutes"] = round(sum(len(u) for _, u in train) / RATE / 60, 1)
     write_text_atomic(out / "corpus.json", json.dumps(summary, indent=1))
@@ -108,6 +109,9 @@ def _noises(rng, speech: list[np.ndarray], summary: dict):
     for kind in SYNTHETIC_NOISES:
         train += [(f"synthetic-{kind}-{k}", 0.1 * synthetic_noise(kind, 20 * RATE, rng, RATE)) for k in range(3)]
     train += [(f"synthetic-babble-{k}", 0.1 * babble(speech, 20 * RATE, rng)) for k in range(4)]
+    if not test:  # no opensfx recordings on this machine: new synthetic draws stand in (said in corpus.json)
+        fresh = np.random.default_rng([int(rng.integers(2**31)), 5])
+        test = [(f"synthetic-{kind}-test", 0.1 * synthetic_noise(kind, 20 * RATE, fresh, RATE)) for kind in ("pink", "hum")]
     summary["noise_train"] = [n for n, _ in train]
     summary["noise_test"] = [n for n, _ in test]
     return train, test
@@ -126,6 +130,26 @@ def _write_mixtures(folder: Path, speech, noises, rng, write_audio) -> list[dict
         rows.append({"file": name, "speaker": speaker, "noise": noise_name, "snr_db": snr})
     write_text_atomic(folder / "mixtures.json", json.dumps(rows, indent=1))
     return rows
+
+
+def _joined_to(speech, seconds: float, rng) -> list:
+    """Consecutive utterances of one speaker joined (with short pauses) until each lasts `seconds`: short prompts
+    ("yes", "seven") are too short for STOI and PESQ, which need sentence-length speech. A short remainder joins
+    the speaker's previous utterance."""
+    out: list = []
+    for name in dict.fromkeys(speaker for speaker, _ in speech):
+        groups: list[list[np.ndarray]] = [[]]
+        for speaker, samples in speech:
+            if speaker != name:
+                continue
+            if groups[-1] and sum(map(len, groups[-1])) >= seconds * RATE:
+                groups.append([])
+            pause = np.zeros(int(rng.uniform(0.15, 0.4) * RATE), np.float32)
+            groups[-1] += [pause, samples] if groups[-1] else [samples]
+        if len(groups) > 1 and sum(map(len, groups[-1])) < seconds * RATE:
+            groups[-2] += [np.zeros(RATE // 4, np.float32), *groups.pop()]
+        out += [(name, np.concatenate(g)) for g in groups if g]
+    return out
 
 
 def _balanced(speech, per_speaker: int, rng) -> list:

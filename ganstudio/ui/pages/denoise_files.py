@@ -46,6 +46,15 @@ class DenoiseFiles:
         self._page.service.open_file(path)
         self._page.begin_job("open")
 
+    def open_demo(self) -> None:
+        """The shipped demo clip (a speaker and a noise the model never heard) with its clean reference, so a new user
+        without a microphone hears and measures the model at once."""
+        from ganstudio.paths import resources_dir
+
+        demo = resources_dir() / "audio"
+        self.open_file(str(demo / "demo-noisy.wav"))
+        self.load_reference(str(demo / "demo-clean.wav"))
+
     def ask_reference(self) -> None:
         path = self._ask_open("Open the clean reference recording")
         if path:

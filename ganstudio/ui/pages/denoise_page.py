@@ -66,6 +66,8 @@ class DenoisePage(QWidget):
         self.record = RecordControls()
         self.open_button = QPushButton("Open file…")
         self.open_button.setToolTip("A WAV, FLAC or OGG recording, any rate or channels (Ctrl+O)")
+        self.demo_button = QPushButton("Demo clip")
+        self.demo_button.setToolTip("Open a noisy demo recording (wind at 5 dB) with its clean reference")
         self.denoise_button = QPushButton("Denoise")
         self.denoise_button.setToolTip("Run the denoiser on the whole clip")
         self.strength = QSlider(Qt.Orientation.Horizontal)
@@ -88,7 +90,7 @@ class DenoisePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.model_bar)
         layout.addWidget(self.device_bar)
-        layout.addLayout(self._row(self.record, self.open_button, self.denoise_button, QLabel("Strength"),
+        layout.addLayout(self._row(self.record, self.open_button, self.demo_button, self.denoise_button, QLabel("Strength"),
                                    self.strength, self.strength_label))
         layout.addLayout(self._row(self.progress_label, self.progress, self.cancel_button))
         layout.addWidget(self._body(), 1)
@@ -129,6 +131,7 @@ class DenoisePage(QWidget):
         s.blended.connect(self._on_service_blended)
         s.blend_failed.connect(lambda message: self.show_status(message, error=True))
         self.open_button.clicked.connect(self.files.ask_open)
+        self.demo_button.clicked.connect(self.files.open_demo)
         self.save_button.clicked.connect(self.files.ask_save)
         self.denoise_button.clicked.connect(self.denoise)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)

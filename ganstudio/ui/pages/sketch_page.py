@@ -24,6 +24,7 @@ from ganstudio.workers.sketch_service import SketchModelInfo, SketchService
 
 DEFAULT_SIDE = 256  # the canvas size before any model says its own
 AUTOSAVE_DELAY_MS = 1500  # after the last change: a stroke in progress is not written dozens of times
+FULL_RENDER_DELAY_MS = 250  # a canvas larger than the model renders drafts while painting, in full once it pauses
 NO_MODEL = "No model loaded: pick one above (or train one on the Train page). You can paint meanwhile."
 
 
@@ -39,6 +40,8 @@ class SketchPage(QWidget):
         self._shut_down = False
         self._fitted_shape: tuple[int, ...] | None = None
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
+        self._full_render_timer = QTimer(self, singleShot=True, interval=FULL_RENDER_DELAY_MS)
+        self._full_render_timer.timeout.connect(self._render)
         self._build()
         self._connect()
         self._add_shortcuts()
@@ -87,7 +90,7 @@ class SketchPage(QWidget):
         t.fit_requested.connect(self.fit_canvas)
         t.clear_requested.connect(self._on_toolbar_clear_requested)
         self.palette_bar.class_chosen.connect(c.set_value)
-        self.variation.seed_changed.connect(self._render)
+        self.variation.seed_changed.connect(lambda _seed: self._render())
         self.model_bar.model_chosen.connect(self.load_model)
         s.model_loaded.connect(self._on_service_model_loaded)
         s.load_failed.connect(self._on_service_load_failed)
@@ -157,7 +160,11 @@ class SketchPage(QWidget):
     def _on_canvas_changed(self) -> None:
         if self.isVisible() and self.canvas.array.shape != self._fitted_shape:
             self.fit_canvas()  # a loaded file or another model's canvas: show all of it
-        self._render()
+        if self.service.draft_helps(self.canvas.array.shape):
+            self._render(draft=True)  # fast, at the model's own size; the full render follows when painting pauses
+            self._full_render_timer.start()
+        else:
+            self._render()
         self._autosave_timer.start()  # restarted by every change: written once the painting pauses
 
     def autosave(self) -> None:
@@ -247,14 +254,14 @@ class SketchPage(QWidget):
             self.output.set_placeholder(NO_MODEL)
 
     # ---- rendering, tools and files ---------------------------------------------------------------------------
-    def _render(self) -> None:
+    def _render(self, draft: bool = False) -> None:
         if not self._shut_down:
-            self.service.render(self.canvas.array, self.variation.seed.value())
+            self.service.render(self.canvas.array, self.variation.seed.value(), draft)
 
-    def _on_service_rendered(self, image: np.ndarray, ms: float) -> None:
+    def _on_service_rendered(self, image: np.ndarray, ms: float, draft: bool = False) -> None:
         self.last_render = image
         self.output.set_image(image)
-        self.variation.show_timing(ms)
+        self.variation.show_timing(ms, draft)
         self.files.set_render_available(True)
 
     def _on_toolbar_tool_chosen(self, tool: str) -> None:
@@ -285,5 +292,6 @@ class SketchPage(QWidget):
             return
         self._shut_down = True
         self._autosave_timer.stop()
+        self._full_render_timer.stop()
         self.autosave()
         self.service.shutdown()

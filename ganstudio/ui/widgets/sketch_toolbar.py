@@ -160,5 +160,5 @@ class VariationControls(QWidget):
         self.seed.setValue(seed)
         self.seed.blockSignals(False)
 
-    def show_timing(self, ms: float) -> None:
-        self.timing.setText(f"render {ms:.0f} ms")
+    def show_timing(self, ms: float, draft: bool = False) -> None:
+        self.timing.setText(f"{'draft' if draft else 'render'} {ms:.0f} ms")

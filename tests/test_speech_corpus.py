@@ -1,0 +1,80 @@
+"""The speech corpus builder: the opensfx.cat reader, sentences, joined test utterances, and a whole build from
+stand-in sources (the Debian packages are not needed for the tests)."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+
+import numpy as np
+import soundfile
+
+from ganstudio.core.speech_corpus import builder, opensfx, sources, texts, tts
+from ganstudio.core.speech_data import detect_speech
+from speech_fixtures import RATE, voiced
+
+
+def _cat(path, entries: list[tuple[str, np.ndarray, int]]) -> None:
+    """A file in opensfx.cat's layout: (offset | 0x80000000, size) pairs, then name-length, name, RIFF."""
+    bodies = []
+    for name, samples, rate in entries:
+        wav = io.BytesIO()
+        soundfile.write(wav, samples, rate, format="WAV", subtype="PCM_16")
+        raw = name.encode("latin-1") + b"\0"
+        bodies.append(bytes([len(raw)]) + raw + wav.getvalue())
+    table, offset = b"", 8 * len(entries)
+    for body in bodies:
+        table += struct.pack("<II", offset | 0x80000000, len(body))
+        offset += len(body)
+    path.write_bytes(table + b"".join(bodies))
+
+
+def test_opensfx_entries_are_read_and_resampled(tmp_path):
+    tone = np.sin(2 * np.pi * 440 * np.arange(44100) / 44100).astype(np.float32) * 0.5
+    _cat(tmp_path / "x.cat", [('"Wind". By someone. CC0', tone, 44100), ('"Jackhammer". CC-BY', tone[:22050], 22050)])
+    entries = opensfx.read_cat(tmp_path / "x.cat")
+    assert [e.name.split('"')[1] for e in entries] == ["Wind", "Jackhammer"]
+    wind = opensfx.decode(entries[0], RATE)
+    assert wind.shape == (RATE,) and abs(np.abs(wind).max() - 0.5) < 0.02
+
+
+def test_sentences_are_plain_words(tmp_path):
+    (tmp_path / "GPL").write_text("This is free software for all. See <http://x.org> 3.1 for details. Short one. "
+                                  "You may copy, distribute and modify it under these terms!")
+    assert texts.sentences(tmp_path) == ["This is free software for all.",
+                                         "You may copy, distribute and modify it under these terms."]
+
+
+def test_short_test_prompts_are_joined_per_speaker():
+    rng = np.random.default_rng(0)
+    speech = [("a", np.ones(RATE // 2, np.float32))] * 9 + [("b", np.ones(3 * RATE, np.float32))]
+    joined = builder._joined_to(speech, 2.0, rng)
+    assert [name for name, _ in joined].count("b") == 1
+    lengths = [len(x) / RATE for name, x in joined if name == "a"]
+    assert len(lengths) >= 2 and min(lengths) >= 2.0  # a short remainder joins the previous utterance
+
+
+def test_a_corpus_from_stand_in_sources_holds_out_speakers_and_noises(tmp_path, monkeypatch):
+    speakers = []
+    for name, f0 in (("klettres-en", 220), ("klettres-xx", 120)):  # klettres-en is a held-out speaker
+        files = []
+        for i in range(4):
+            files.append(tmp_path / "src" / name / f"{i}.wav")
+            files[-1].parent.mkdir(parents=True, exist_ok=True)
+            soundfile.write(files[-1], voiced(1.2, f0 + 10 * i, i), RATE)
+        speakers.append(sources.Speaker(name, tuple(files), True, RATE))
+    monkeypatch.setattr(sources, "real_speakers", lambda: speakers)
+    monkeypatch.setattr(tts, "available_voices", lambda: [])
+    monkeypatch.setattr(opensfx, "OPENSFX_CAT", tmp_path / "absent.cat")
+    plan = builder.CorpusPlan(utterance_seconds=2.0, test_per_speaker=5, val_mixtures=2)
+    summary = builder.build_corpus(tmp_path / "corpus", plan, say=lambda _: None)
+    layout = detect_speech(tmp_path / "corpus")
+    assert layout.kind == "mix" and layout.validation is not None
+    train_names = {p.name.split("__")[0] for p in (tmp_path / "corpus" / "train" / "clean").iterdir()}
+    assert train_names == {"klettres-xx"}
+    rows = json.loads((tmp_path / "corpus" / "test" / "mixtures.json").read_text())
+    assert rows and {r["speaker"] for r in rows} == {"klettres-en"} and {r["snr_db"] for r in rows} <= {0, 5, 10, 15}
+    assert set(summary["noise_test"]).isdisjoint(summary["noise_train"])
+    clean, _ = soundfile.read(tmp_path / "corpus" / "test" / "clean" / rows[0]["file"])
+    assert len(clean) >= 2.0 * RATE
