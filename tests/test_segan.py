@@ -63,11 +63,14 @@ def test_training_logs_lsgan_and_l1_parts_and_previews_spectrograms(segan_runs):
 
     history, fixed = CheckpointStore.load_extras(segan_runs[1] / "checkpoints" / "ckpt-000000004")
     assert {"d_loss", "d_real", "d_fake", "g_loss", "g_adv", "l1"} <= set(history.series)
-    assert fixed["clips"].shape == (2, 1024, 2)  # the corpus's two val pairs, never trained on
+    assert fixed["clips"].shape == (2, 32768, 2)  # the corpus's two val pairs (~2 s), never trained on
     previews = [e for e in segan_runs[3] if type(e).__name__ == "PreviewReady"]
     assert [e.step for e in previews] == [2, 4, 4]  # every 2 steps, and the final one
-    bins, frames = 129, 1024 // 128 + 1  # n_fft 256, hop 128; rows: noisy | enhanced | clean, 3 px apart
+    bins, frames = 129, 32768 // 128 + 1  # n_fft 256, hop 128; rows: noisy | enhanced | clean, 3 px apart
     assert previews[-1].grid.shape == (2 * bins + 3, 3 * frames + 6, 3)
+    metrics = {(e.step, e.name): e.value for e in segan_runs[3] if type(e).__name__ == "MetricComputed"}
+    assert {"val_pesq_wb_noisy", "val_pesq_wb_enhanced"} <= {name for step, name in metrics if step == 4}
+    assert 1.0 <= metrics[(4, "val_pesq_wb_noisy")] <= 4.7  # PESQ's scale: the input's own score, for comparison
     manifest = json.loads((segan_runs[1] / "model" / "manifest.json").read_text())
     assert manifest["kind"] == "denoiser" and manifest["config"]["window"] == 1024
 

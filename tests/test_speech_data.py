@@ -32,7 +32,7 @@ def test_mixtures_hit_the_drawn_snr_and_are_a_pure_function_of_the_step(tmp_path
     big = SpeechBatches([voiced(0.25)], data.batches.other, "mix", 4096, 1, 0, (10.0, 10.0)).batch(0)[0]
     clean, noisy = big[..., 0], big[..., 1]  # the whole utterance fits the window: SNR measurable exactly
     assert 10 * np.log10(power(clean) / power(noisy - clean)) == pytest.approx(10.0, abs=0.01)
-    assert data.validation.shape == (2, 4096, 2)
+    assert data.validation.shape == (2, 32768, 2)  # preview clips: whole windows, about 2 s
 
 
 def test_pairs_are_cropped_at_the_same_offset(tmp_path):

@@ -19,6 +19,7 @@ from ganstudio.core.errors import DataError
 from ganstudio.core.noise_mix import mix_at_snr
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
+PREVIEW_SAMPLES = 32768
 _PAIR_LAYOUTS = (("clean_trainset_wav", "noisy_trainset_wav"), ("train/clean", "train/noisy"), ("clean", "noisy"))
 _MIX_LAYOUTS = (("train/clean", "train/noise"), ("clean", "noise"))
 _VAL_LAYOUTS = (("val/clean", "val/noisy"), ("clean_testset_wav", "noisy_testset_wav"), ("test/clean", "test/noisy"))
@@ -61,7 +62,7 @@ class SpeechData:
     """What the Trainer needs from a speech data set: a batch maker and fixed validation pairs."""
 
     batches: SpeechBatches
-    validation: np.ndarray | None  # float32 (N, window, 2): [clean, noisy]
+    validation: np.ndarray | None  # float32 (N, ~2 s, 2): [clean, noisy]
     names: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     images = None  # not an image data set
@@ -102,7 +103,8 @@ def load_speech(root: str | Path, window: int, batch_size: int, seed: int, snr_r
                         "Lower the batch size or add recordings.")
     batches = SpeechBatches([clean[i] for i in keep], [other[i] for i in keep] if layout.kind == "pairs" else other,
                             layout.kind, window, batch_size, seed, snr_range)
-    validation = _validation(layout, window, rate, val_count, skipped, root)
+    # Preview clips last ~2 s (a whole number of windows): long enough to hear, and for PESQ and STOI to score.
+    validation = _validation(layout, -(-PREVIEW_SAMPLES // window) * window, rate, val_count, skipped, root)
     return SpeechData(batches, validation, [clean_files[i].name for i in keep], skipped)
 
 

@@ -168,6 +168,8 @@ class Trainer:
         self._train_step, self._preview = train_step, preview
         if self.recipe.make_preview is not None:
             self._paired_preview = self.recipe.make_preview(self.models, self.config)
+        self._preview_metrics = (self.recipe.preview_metrics(self.models, self.config)
+                                 if self.recipe.preview_metrics is not None else None)
 
     # ---- the loop -----------------------------------------------------------------------------------------------
     def _loop(self) -> None:
@@ -254,6 +256,8 @@ class Trainer:
     def _emit_preview(self) -> None:
         if self.recipe.make_preview is not None:
             self._emit(ev.PreviewReady(self.step, self._paired_preview(self.fixed)))
+            for name, value in (self._preview_metrics(self.fixed) if self._preview_metrics else {}).items():
+                self._emit(ev.MetricComputed(self.step, name, value))
             return
         fake = self._preview(self.fixed["z"], self.fixed["labels"]).numpy()
         self._emit(ev.PreviewReady(self.step, tile(to_uint8(fake))))

@@ -29,6 +29,8 @@ class Recipe:
     init_fixed: Callable | None = None
     # make_preview(models, config) -> fn(fixed) -> uint8 grid
     make_preview: Callable | None = None
+    # preview_metrics(models, config) -> fn(fixed) -> {name: value}, computed with each preview (e.g. PESQ of clips)
+    preview_metrics: Callable | None = None
     optimizer: str = "adam"  # "adam" (β1, β2 from the config) | "rmsprop" (SEGAN)
     data_kind: str = "images"  # what prepare() loads: "images" | "speech" (paired images: `paired`)
     preview_title: str = "Generated (fixed z)"  # what the Train page calls the preview grid

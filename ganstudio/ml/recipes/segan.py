@@ -99,13 +99,47 @@ def make_preview(models: dict, config: TrainConfig):
     return preview
 
 
+def make_preview_metrics(models: dict, config: TrainConfig):
+    """fn(fixed) → mean PESQ-wb and STOI of the enhanced preview clips against their clean halves (and the noisy
+    input's own, for scale), so the Train page shows whether the model beats its input."""
+    from ganstudio.ml.denoiser import enhance_windows
+
+    G = models["generator"]
+
+    def metrics(fixed: dict) -> dict[str, float]:
+        clips = fixed["clips"]
+        enhanced = enhance_windows(G, clips[..., 1], config.preemphasis)
+        out = {}
+        for who, signals in (("noisy", clips[..., 1]), ("enhanced", enhanced)):
+            out.update({f"val_{name}_{who}": value for name, value in _clip_scores(clips[..., 0], signals).items()})
+        return out
+
+    return metrics
+
+
+def _clip_scores(clean: np.ndarray, estimates: np.ndarray) -> dict[str, float]:
+    """Means over the clips each metric can score (a clip of mostly silence is too short for STOI)."""
+    from ganstudio.core.errors import DataError
+    from ganstudio.core.speech_metrics import pesq_wb, stoi_score
+
+    scores: dict[str, list[float]] = {"pesq_wb": [], "stoi": []}
+    for c, e in zip(clean, estimates):
+        for name, fn in (("pesq_wb", pesq_wb), ("stoi", stoi_score)):
+            try:
+                scores[name].append(fn(c, e, 16000))
+            except DataError:
+                pass
+    return {name: float(np.mean(v)) for name, v in scores.items() if v}
+
+
 register(Recipe(
     name="segan", title="SEGAN (speech denoising)",
     description="Speech enhancement GAN (book ch. 10): 1-D conv encoder-decoder with learned skip scales and z at the "
                 "bottleneck, LSGAN discriminator on (noisy, clean) pairs, + 100·L1, RMSprop. 16 kHz, 16,384-sample "
                 "windows. Data: clean/ + noisy/ folders (VoiceBank-DEMAND) or clean speech + noise folders.",
     conditional=False, build=build, make_step=make_step, model_kind="denoiser", decode_batch=decode_batch,
-    init_fixed=init_fixed, make_preview=make_preview, optimizer="rmsprop", data_kind="speech",
+    init_fixed=init_fixed, make_preview=make_preview, preview_metrics=make_preview_metrics, optimizer="rmsprop",
+    data_kind="speech",
     preview_title="Validation clips: spectrograms of noisy | enhanced | clean",
     defaults=dict(ngf=16, ndf=16, batch_size=32, lr_g=5e-5, lr_d=5e-5, l1_weight=100.0, adv_weight=1.0,
                   window=16384, variant="book", preemphasis=0.0, preview_every=250, checkpoint_every=1000,
