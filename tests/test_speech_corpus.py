@@ -78,3 +78,11 @@ def test_a_corpus_from_stand_in_sources_holds_out_speakers_and_noises(tmp_path, 
     assert set(summary["noise_test"]).isdisjoint(summary["noise_train"])
     clean, _ = soundfile.read(tmp_path / "corpus" / "test" / "clean" / rows[0]["file"])
     assert len(clean) >= 2.0 * RATE
+
+
+def test_noise_hold_out_follows_the_original_recording():
+    wind = builder._recording('"Wind". Original "wind1.wav" by "Anton". Edited by Janis Lukss.', "Wind")
+    heavy = builder._recording('"Heavy wind". Original "wind1.wav" by "Anton". Edited by Janis Lukss.', "Heavy wind")
+    assert wind == heavy == "wind1.wav"  # one recording: both in training or both held out
+    assert builder._recording('"Steam (of steam engine)". By Janis Lukss.', "Steam (of steam engine)") == \
+        "Steam (of steam engine)"

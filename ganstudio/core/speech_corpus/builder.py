@@ -105,7 +105,8 @@ def _noises(rng, speech: list[np.ndarray], summary: dict):
             samples = opensfx.decode(entry, RATE)
             title = entry.name.split('"')[1] if entry.name.count('"') >= 2 else entry.name
             if len(samples) >= RATE // 2 and np.abs(samples).max() > 1e-3:
-                (test if is_held_out(title, NOISE_HOLDOUT) else train).append((_slug(title), samples))
+                held_out = is_held_out(_recording(entry.name, title), NOISE_HOLDOUT)
+                (test if held_out else train).append((_slug(title), samples))
     for kind in SYNTHETIC_NOISES:
         train += [(f"synthetic-{kind}-{k}", 0.1 * synthetic_noise(kind, 20 * RATE, rng, RATE)) for k in range(3)]
     train += [(f"synthetic-babble-{k}", 0.1 * babble(speech, 20 * RATE, rng)) for k in range(4)]
@@ -179,6 +180,15 @@ def _normalise(x: np.ndarray, rng) -> np.ndarray:
 
 def _describe(utterances: list[np.ndarray], split: str) -> dict:
     return {"split": split, "utterances": len(utterances), "minutes": round(sum(map(len, utterances)) / RATE / 60, 2)}
+
+
+def _recording(name: str, title: str) -> str:
+    """The original recording an opensfx entry was edited from ("Wind" and "Heavy wind" are both wind1.wav): the
+    hold-out is decided per recording, so no test noise has a sibling cut from the same file in training."""
+    import re
+
+    match = re.search(r'[Oo]rigi?nal "([^"]+)"', name)
+    return match.group(1) if match else title
 
 
 def _slug(title: str) -> str:

@@ -67,7 +67,7 @@ class DenoisePage(QWidget):
         self.open_button = QPushButton("Open file…")
         self.open_button.setToolTip("A WAV, FLAC or OGG recording, any rate or channels (Ctrl+O)")
         self.demo_button = QPushButton("Demo clip")
-        self.demo_button.setToolTip("Open a noisy demo recording (wind at 5 dB) with its clean reference")
+        self.demo_button.setToolTip("Open a noisy demo recording (jet engine at 5 dB) with its clean reference")
         self.denoise_button = QPushButton("Denoise")
         self.denoise_button.setToolTip("Run the denoiser on the whole clip")
         self.strength = QSlider(Qt.Orientation.Horizontal)
