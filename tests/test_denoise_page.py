@@ -22,7 +22,7 @@ from ganstudio.workers.audio_service import AudioService, DeviceChoices, SoundEn
 from ganstudio.workers.denoise_service import DenoiseService
 from test_denoise_service import RATE, engine, fake_loader, speechlike
 
-WAIT_MS = 10000
+WAIT_MS = 30_000  # generous: a loaded 2-core CI machine may starve the worker threads for seconds
 NO_PORTAUDIO = StudioError("PortAudio, the library used to reach sound devices, is not installed.",
                            "On Debian or Ubuntu run: sudo apt install libportaudio2")
 

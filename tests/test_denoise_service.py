@@ -21,7 +21,7 @@ from ganstudio.workers.denoise_service import DenoiseService, WindowedProcessor,
 from ganstudio.workers.named_jobs import JobCancelled, NamedJobs
 
 RATE = 16000
-WAIT_MS = 10000
+WAIT_MS = 30_000  # generous: a loaded 2-core CI machine may starve the worker threads for seconds
 
 
 def speechlike(seconds: float = 3.0, seed: int = 0) -> np.ndarray:

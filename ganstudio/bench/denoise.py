@@ -11,8 +11,6 @@ from pathlib import Path
 import numpy as np
 
 RATE = 16000
-LIVE_WINDOWS = (16384, 4096, 2048)  # the Denoise page's choices: best quality … lowest latency
-HEADLINE_WINDOW = 4096  # the page's default live window: figures without a suffix are for it
 
 
 def _model_dir(scratch: Path) -> Path:
@@ -37,6 +35,7 @@ def _speech_like(seconds: float) -> np.ndarray:
 
 
 def run(quick: bool = False):
+    from ganstudio.core.framing import DEFAULT_LIVE_WINDOW, LIVE_WINDOWS
     from ganstudio.audio.simulated import simulate_live
     from ganstudio.ml.denoiser import DenoiserSession
 
@@ -52,7 +51,7 @@ def run(quick: bool = False):
             session.set_window(window)
             session.process(np.zeros((1, window), np.float32))  # warm-up for this frame length
             report = simulate_live(session, seconds=seconds)
-            suffix = "" if window == HEADLINE_WINDOW else f"_w{window}"
+            suffix = "" if window == DEFAULT_LIVE_WINDOW else f"_w{window}"
             yield f"live_latency_ms{suffix}", report.latency_ms, "ms"
             yield f"live_dropouts{suffix}", report.dropouts, "count"
             yield f"live_rtf{suffix}", report.rtf, "x"

@@ -17,6 +17,8 @@ def add_parser(sub) -> None:
     p.add_argument("--data", required=True, help="folder with clean/ and noisy/ (same file names), e.g. CORPUS/test")
     p.add_argument("--limit", type=int, help="score only the first N pairs")
     p.add_argument("--json", help="also write the per-file scores here")
+    p.add_argument("--window", type=int, help="frame length in samples (default: the model's training window); "
+                                               "shorter frames are what live mode uses for lower latency")
     p.set_defaults(func=run)
 
 
@@ -64,7 +66,7 @@ def run(args) -> int:
     from ganstudio.ml.denoiser import DenoiserSession
     from ganstudio.ml.inference import resolve_model
 
-    session = DenoiserSession.load(resolve_model(args.model))
+    session = DenoiserSession.load(resolve_model(args.model), args.window)
     rows = score_pairs(session, Path(args.data), args.limit)
     for name, value in summarise(rows):
         print(f"{name} {value:.4f}")

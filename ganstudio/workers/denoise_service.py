@@ -13,13 +13,12 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from ganstudio.core.errors import StudioError
+from ganstudio.core.framing import DEFAULT_LIVE_WINDOW, LIVE_WINDOWS  # noqa: F401 - the page takes the default here
 from ganstudio.workers.denoise_jobs import (RATE, Clip, add_noise, denoise_clip, open_clip, save_clip, score_clips,
                                             warm_up)
 from ganstudio.workers.model_service import ModelService
 from ganstudio.workers.named_jobs import NamedJobs
 from ganstudio.workers.sketch_service import model_folder
-
-LIVE_WINDOWS = {16384: "best quality", 4096: "balanced", 2048: "lowest latency"}  # frame length at 16 kHz
 
 
 def live_choices() -> list[tuple[int, str]]:

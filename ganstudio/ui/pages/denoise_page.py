@@ -23,7 +23,7 @@ from ganstudio.ui.widgets.audio_waveform import ClipViews
 from ganstudio.ui.widgets.denoise_model_bar import DenoiseModelBar
 from ganstudio.ui.widgets.shortcuts import add_shortcuts
 from ganstudio.workers.audio_service import AudioService
-from ganstudio.workers.denoise_service import DenoiseService, live_choices
+from ganstudio.workers.denoise_service import DEFAULT_LIVE_WINDOW, DenoiseService, live_choices
 
 RESCORE_DELAY_MS = 400  # after the strength stops moving: PESQ and STOI take a moment, so not on every step
 PROGRESS_JOBS = {"open": "Reading the file…", "denoise": "Denoising…", "add-noise": "Adding noise…",
@@ -55,7 +55,7 @@ class DenoisePage(QWidget):
                              ("Ctrl+O", self.files.ask_open), ("Ctrl+S", self.files.ask_save),
                              ("R", self.record.toggle)))
         self.strength.setValue(int(self.settings.value("denoise/strength", 100)))
-        self.live.choose_window(int(self.settings.value("denoise/live_window", 16384)))
+        self.live.choose_window(int(self.settings.value("denoise/live_window", DEFAULT_LIVE_WINDOW)))
         self.update_controls()
         self.model_bar.list_models()
 
