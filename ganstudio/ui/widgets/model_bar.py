@@ -43,6 +43,7 @@ class ModelBar(QWidget):
         super().__init__(parent)
         self._settings = settings
         self._autoload_started = False
+        self._load_requested = False  # a model was asked for (by the user or a caller): the autoload must not replace it
         self._build()
         self.combo.activated.connect(self._on_combo_activated)
         self.open_button.clicked.connect(self._on_open_clicked)
@@ -110,7 +111,7 @@ class ModelBar(QWidget):
             QTimer.singleShot(AUTOLOAD_DELAY_MS, self, lambda: self._autoload(load, still_needed))
 
     def _autoload(self, load: Callable[[str], None], still_needed: Callable[[], bool]) -> None:
-        path = self.initial_model() if still_needed() else ""
+        path = self.initial_model() if still_needed() and not self._load_requested else ""
         if path:
             load(path)
 
@@ -151,6 +152,7 @@ class ModelBar(QWidget):
         return str(info.title)
 
     def show_loading(self, path: str) -> None:
+        self._load_requested = True
         self.show_error("")
         self.show_info(f"Loading {path} …")
 
