@@ -52,8 +52,9 @@ class SoundEngine:
     pass simulated streams); by default they are the sounddevice ones."""
 
     def __init__(self, stream_factory: Callable[[str], Callable[..., Any]] | None = None,
-                 list_devices: Callable[[], DeviceChoices] | None = None) -> None:
+                 list_devices: Callable[[], DeviceChoices] | None = None, stall_seconds: float = 3.0) -> None:
         self._stream_factory, self._list_devices = stream_factory, list_devices
+        self.stall_seconds = stall_seconds  # a microphone silent this long (no callbacks at all) counts as unplugged
 
     def devices(self) -> DeviceChoices:
         return self._list_devices() if self._list_devices is not None else sound_devices()
@@ -64,7 +65,7 @@ class SoundEngine:
     def recorder(self, path: Path, device: int | None):
         from ganstudio.audio.recorder import Recorder
 
-        return Recorder(path, self._factory("input"), RATE, device=device)
+        return Recorder(path, self._factory("input"), RATE, device=device, stall_seconds=self.stall_seconds)
 
     def player(self, device: int | None):
         from ganstudio.audio.player import Player
