@@ -36,12 +36,13 @@ def emphasis(x: np.ndarray, coefficient: float) -> np.ndarray:
 def enhance_windows(G, noisy: np.ndarray, preemphasis: float = 0.0) -> np.ndarray:
     """(n, L) float32 windows → enhanced (n, L); L a multiple of the generator's total stride."""
     x = emphasis(np.asarray(noisy, np.float32), preemphasis)[..., None]
-    z = np.zeros((x.shape[0], x.shape[1] // _total_stride(G), G.inputs[1].shape[-1]), np.float32)
+    z = np.zeros((x.shape[0], x.shape[1] // generator_stride(G), G.inputs[1].shape[-1]), np.float32)
     out = G([x, z], training=False)
     return deemphasis(np.asarray(out)[..., 0], preemphasis)
 
 
-def _total_stride(G) -> int:
+def generator_stride(G) -> int:
+    """The generator's overall downsampling (its input length must be a multiple of it), read from its convs."""
     return int(np.prod([layer.strides[0] for layer in G.layers if layer.__class__.__name__ == "Conv1D"]))
 
 
@@ -50,7 +51,7 @@ class DenoiserSession:
 
     def __init__(self, generator, manifest, window: int | None = None) -> None:
         self.generator, self.manifest = generator, manifest
-        self.stride = _total_stride(generator)
+        self.stride = generator_stride(generator)
         self.trained_window = int(manifest.config.get("window", 16384))
         self.preemphasis = float(manifest.config.get("preemphasis", 0.0))
         self.title = manifest.title

@@ -38,16 +38,14 @@ def decode_batch(batch, config: TrainConfig):
     return preemphasis(batch[..., 1:2], config.preemphasis), preemphasis(batch[..., 0:1], config.preemphasis)
 
 
-def _stride_of(G) -> int:
-    return int(np.prod([layer.strides[0] for layer in G.layers if layer.__class__.__name__ == "Conv1D"]))
-
-
 def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas: int):
     """D then G on the same batch, each with a fresh z (the book steps G on the next batch; that only adds noise)."""
+    from ganstudio.ml.denoiser import generator_stride
+
     t = tf()
     G, D = models["generator"], models["discriminator"]
     opt_g, opt_d = optimizers["generator"], optimizers["discriminator"]
-    stride = _stride_of(G)
+    stride = generator_stride(G)
 
     def z_like(noisy):
         return rng.normal((t.shape(noisy)[0], t.shape(noisy)[1] // stride, G.inputs[1].shape[-1]))
