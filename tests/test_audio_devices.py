@@ -120,6 +120,20 @@ def test_recorder_writes_the_microphone_to_disk_as_it_goes(tmp_path):
     np.testing.assert_allclose(samples, np.tile(source, 2)[:32000], atol=1.0 / 32768 + 1e-6)
 
 
+def test_once_the_writer_has_caught_up_the_header_counts_every_sample(tmp_path):
+    # Blocks that reach the writer one by one leave less than the flush interval unflushed after the last full
+    # second: the header must still come up to date when the writer goes idle, not only a second of audio later.
+    factory = SimulatedStreamFactory("input", source=sine(RATE))
+    recorder = Recorder(tmp_path / "take.wav", factory, block=1000, stall_seconds=600)  # closing would also do it
+    recorder.start()
+    for _ in range(20):  # 1.25 s, one block at a time, each drained before the next arrives
+        factory.last.pump(1)
+        wait_until(lambda: recorder._appender is not None and recorder._appender.frames == recorder.ring.written)
+    wait_until(lambda: soundfile.info(str(recorder.path)).frames == 20000)
+    recorder.stop()
+    assert soundfile.info(str(recorder.path)).frames == 20000
+
+
 def test_unplugged_device_keeps_what_was_recorded(tmp_path):
     factory = SimulatedStreamFactory("input", source=sine(RATE))
     recorder = Recorder(tmp_path / "take.wav", factory, block=1000)

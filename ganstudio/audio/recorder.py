@@ -70,6 +70,11 @@ class WavAppender:
         if self._unflushed >= self._flush_every:
             self.flush()
 
+    def flush_pending(self) -> None:
+        """Flush only when samples were written since the last flush (cheap to call whenever the writer is idle)."""
+        if self._unflushed:
+            self.flush()
+
     def flush(self) -> None:
         """Push the samples and an up-to-date header to disk (readers other than libsndfile trust the header)."""
         self._unflushed = 0
@@ -193,7 +198,12 @@ class Recorder:
                 self._wake.clear()
                 if self._drain():
                     last_audio = self.clock()
-                elif self._device_ended or self.clock() - last_audio > self.stall_seconds:
+                    continue
+                # Caught up with the device: bring the header up to date now, so the file on disk reads as long
+                # as the recording (a burst of audio can leave up to `flush_every_s` unflushed until the next one).
+                if self._appender is not None:
+                    self._appender.flush_pending()
+                if self._device_ended or self.clock() - last_audio > self.stall_seconds:
                     self._report_device_lost()
                     return
         except StudioError as err:
