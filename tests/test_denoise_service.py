@@ -239,7 +239,7 @@ def test_blends_are_strength_weighted_and_the_latest_wins(qtbot, service):
 
 
 def test_the_live_processor_blends_at_the_chosen_window_and_is_warmed_up(qtbot, service):
-    assert [window for window, _ in live_choices()] == [16384, 4096, 2048]
+    assert [window for window, _ in live_choices()] == [16384, 4096, 2048, 1024]
     loaded(qtbot, service)
     outcome, processor = finish(qtbot, service, "live", lambda: service.prepare_live(2048, 0.5))
     assert outcome == "done" and (processor.window, processor.hop, processor.rate) == (2048, 1024, RATE)

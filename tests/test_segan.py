@@ -58,6 +58,30 @@ def test_generators_of_both_variants_keep_any_length_multiple_of_their_stride():
         assert scales and all(len(w.shape) == 1 for w in scales), "skip scales are per channel (SPEC §16 #37)"
 
 
+def test_the_residual_generator_starts_as_the_identity_and_the_book_one_does_not():
+    from ganstudio.ml.networks.segan import segan_generator
+
+    x = (0.3 * np.sin(np.arange(2048) / 5.0)).astype(np.float32)[None, :, None]
+    for residual in (True, False):
+        G = segan_generator("book", width=2, residual=residual)
+        out = np.asarray(G([x, np.zeros((1, 2, G.inputs[1].shape[-1]), np.float32)]))
+        assert (np.abs(out - x).max() == 0.0) == residual
+
+
+def test_without_an_adversary_only_the_generator_learns(tmp_path):
+    from ganstudio.ml.checkpoints import CheckpointStore
+    from ganstudio.ml.runtime import tf
+
+    run = tmp_path / "l1"
+    _train(write_mix_set(tmp_path / "corpus", seconds=0.3), run, 2, adv_weight=0.0, checkpoint_every=1)
+    history, _ = CheckpointStore.load_extras(run / "checkpoints" / "ckpt-000000002")
+    assert all(v == 0.0 for v in history.series["d_loss"]) and all(v > 0 for v in history.series["l1"])
+    first, second = (tf().train.load_checkpoint(str(run / "checkpoints" / f"ckpt-00000000{i}" / "state"))
+                     for i in (1, 2))
+    names = [n for n in first.get_variable_to_shape_map() if n.startswith("discriminator/")]
+    assert names and all(np.array_equal(first.get_tensor(n), second.get_tensor(n)) for n in names)
+
+
 def test_training_logs_lsgan_and_l1_parts_and_previews_spectrograms(segan_runs):
     from ganstudio.ml.checkpoints import CheckpointStore
 
@@ -73,6 +97,25 @@ def test_training_logs_lsgan_and_l1_parts_and_previews_spectrograms(segan_runs):
     assert 1.0 <= metrics[(4, "val_pesq_wb_noisy")] <= 4.7  # PESQ's scale: the input's own score, for comparison
     manifest = json.loads((segan_runs[1] / "model" / "manifest.json").read_text())
     assert manifest["kind"] == "denoiser" and manifest["config"]["window"] == 1024
+
+
+def test_previews_carry_the_clips_to_listen_to_and_the_cli_saves_them(segan_runs, tmp_path):
+    import soundfile
+
+    from ganstudio.commands.train_sinks import SampleFolderSink
+
+    preview = [e for e in segan_runs[3] if type(e).__name__ == "PreviewReady"][-1]
+    fixed_clips = np.load(segan_runs[1] / "checkpoints" / "ckpt-000000004" / "fixed.npz")["clips"]
+    assert preview.clips.shape == (2, 3, 32768) and preview.clips.dtype == np.float32
+    np.testing.assert_array_equal(preview.clips[:, 0], fixed_clips[..., 1])  # noisy | enhanced | clean
+    np.testing.assert_array_equal(preview.clips[:, 2], fixed_clips[..., 0])
+    SampleFolderSink(tmp_path)(preview)
+    joined = 2 * (32768 + 4000)  # each clip, then a quarter-second pause
+    for name in ("step-000000004.wav", "validation-noisy.wav", "validation-clean.wav"):
+        info = soundfile.info(str(tmp_path / name))
+        assert (info.samplerate, info.frames) == (16000, joined)
+    enhanced, _ = soundfile.read(str(tmp_path / "step-000000004.wav"), dtype="float32")
+    np.testing.assert_allclose(enhanced[:32768], preview.clips[0, 1], atol=1 / 32768 + 1e-6)
 
 
 def test_resume_gives_the_weights_of_a_straight_run(segan_runs):

@@ -197,20 +197,3 @@ def test_paired_runs_title_the_preview_as_validation_pairs(qtbot, settings, tmp_
     page.start_run("dcgan", "mnist", run_dir=tmp_path / "r2")
     assert page.real_group.isVisible() and page.fake_group.title() == "Generated (fixed z)"
     assert page.shutdown(timeout=5)
-
-
-def test_speech_runs_hide_image_rows_and_title_the_preview_as_spectrograms(qtbot, settings, tmp_path):
-    from speech_fixtures import write_mix_set
-
-    page = TrainPage(settings, ask_folder=lambda: None, ask_run=lambda: None)
-    qtbot.addWidget(page)
-    jobs = []
-    page.worker.start = lambda job, paused=False: jobs.append(job)
-    page.show()
-    form = page.form
-    form.recipe_box.setCurrentIndex(form.recipe_box.findData("segan"))
-    assert not form._form.isRowVisible(form.image_size) and not form._form.isRowVisible(form.z_dim)
-    assert "image_size" not in form.overrides() and form.overrides()["batch_size"] == 32
-    page.start_run("segan", str(write_mix_set(tmp_path / "speech")), run_dir=tmp_path / "r")
-    assert page.fake_group.title().startswith("Validation clips: spectrograms") and not page.real_group.isVisible()
-    assert page.shutdown(timeout=5)

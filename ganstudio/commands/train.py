@@ -5,6 +5,7 @@ Last line on stdout: `steps=<n> images_per_s=<x>` (a contract for scripts).
 
 from __future__ import annotations
 
+import argparse
 import signal
 import sys
 from pathlib import Path
@@ -33,12 +34,19 @@ def add_parser(sub) -> None:
     p.add_argument("--seed", type=int)
     p.add_argument("--direction", choices=["AtoB", "BtoA"], help="pix2pix A|B folders: which half is the input")
     p.add_argument("--l1-weight", type=float, help="λ of the L1 term (pix2pix: 100)")
+    p.add_argument("--adv-weight", type=float, help="weight of the adversarial term (0: no adversary, the L1-only "
+                                                     "baseline of a translation or speech recipe)")
     p.add_argument("--fm-weight", type=float, help="feature-matching weight (pix2pixHD-lite: 10)")
     p.add_argument("--d-scales", type=int, help="PatchGAN scales (pix2pixHD-lite: 1–3)")
     p.add_argument("--n-blocks", type=int, help="residual blocks of the pix2pixHD-lite generator")
     p.add_argument("--dropout", type=float, help="generator dropout (pix2pix: 0.5)")
     p.add_argument("--window", type=int, help="SEGAN: samples per training window at 16 kHz (16384)")
     p.add_argument("--variant", choices=["book", "paper"], help="SEGAN: book (5 layers, stride 4) or paper (11, stride 2)")
+    p.add_argument("--stft-weight", type=float, help="SEGAN: weight of the multi-resolution STFT loss beside the "
+                                                      "L1 (0: the book's L1 only)")
+    p.add_argument("--residual", action=argparse.BooleanOptionalAction, default=None,
+                   help="SEGAN: the generator adds a correction to its input (default) or, --no-residual, rebuilds "
+                        "the waveform as the book's does")
     p.add_argument("--preemphasis", type=float, help="SEGAN: pre-emphasis coefficient (paper: 0.95; book: 0)")
     p.add_argument("--snr-min", type=float, help="SEGAN, clean + noise folders: lowest mixing SNR in dB (0)")
     p.add_argument("--snr-max", type=float, help="SEGAN, clean + noise folders: highest mixing SNR in dB (15)")

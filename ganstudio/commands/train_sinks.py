@@ -46,7 +46,8 @@ class TerminalSink:
 
 
 class SampleFolderSink:
-    """Saves every preview grid as samples/step-<n>.png (and the real grid once), like the book's checkpoint images."""
+    """Saves every preview grid as samples/step-<n>.png (and the real grid once), like the book's checkpoint images;
+    speech previews also as samples/step-<n>.wav."""
 
     def __init__(self, folder) -> None:
         from pathlib import Path
@@ -64,3 +65,21 @@ class SampleFolderSink:
             buf = io.BytesIO()
             to_pil(event.grid).save(buf, format="PNG")
             write_bytes_atomic(self.folder / name, buf.getvalue())  # a kill never leaves a truncated PNG
+            if event.clips is not None:
+                self._save_clips(event)
+
+    def _save_clips(self, event: ev.PreviewReady) -> None:
+        """The enhanced validation clips as samples/step-<n>.wav, one after another with a short pause; the noisy and
+        clean ones once, as validation-noisy.wav and validation-clean.wav, to listen against."""
+        import numpy as np
+
+        from ganstudio.core.audio_files import SPEECH_RATE, write_audio
+
+        def joined(which: int) -> np.ndarray:
+            pause = np.zeros(SPEECH_RATE // 4, np.float32)
+            return np.concatenate([part for clip in event.clips[:, which] for part in (clip, pause)])
+
+        write_audio(self.folder / f"step-{event.step:09d}.wav", joined(1), SPEECH_RATE)
+        for which, name in ((0, "validation-noisy.wav"), (2, "validation-clean.wav")):
+            if not (self.folder / name).exists():
+                write_audio(self.folder / name, joined(which), SPEECH_RATE)

@@ -30,6 +30,7 @@ class PreviewReady:
     step: int
     grid: np.ndarray  # uint8 (H, W, C)
     kind: str = "fake"  # "fake" (from the fixed z) | "real" (reference grid)
+    clips: np.ndarray | None = None  # speech: float32 (n, 3, samples) at 16 kHz, noisy | enhanced | clean, to listen to
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 
 # Live mode's frame lengths at 16 kHz (latency ≈ one window): the Denoise page offers these, the bench measures them.
-LIVE_WINDOWS = {16384: "best quality", 4096: "balanced", 2048: "lowest latency"}
+LIVE_WINDOWS = {16384: "best quality", 4096: "balanced", 2048: "low latency", 1024: "lowest latency"}
 DEFAULT_LIVE_WINDOW = 4096  # ~0.3 s: conversational; `ganstudio bench denoise` reports it without a suffix
 
 

@@ -46,6 +46,8 @@ class TrainConfig:
     # Speech enhancement (SEGAN): 16,384-sample windows at 16 kHz (SPEC §16 #35: samples, not seconds).
     window: int = 16384
     variant: str = "book"  # "book" (5 layers, stride 4) | "paper" (11 layers, stride 2)
+    stft_weight: float = 0.0  # multi-resolution STFT loss beside the L1 (speech; see ml/losses.py)
+    residual: bool = False  # enhanced = noisy + the decoder's correction (False: the book's generator, as stored runs had)
     preemphasis: float = 0.0  # 0.95 in the original paper; the book uses none
     snr_min: float = 0.0  # on-the-fly mixtures (clean speech + noise folders): SNR drawn uniformly in dB
     snr_max: float = 15.0

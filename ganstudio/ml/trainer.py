@@ -255,7 +255,9 @@ class Trainer:
 
     def _emit_preview(self) -> None:
         if self.recipe.make_preview is not None:
-            self._emit(ev.PreviewReady(self.step, self._paired_preview(self.fixed)))
+            preview = self._paired_preview(self.fixed)
+            grid, clips = preview if isinstance(preview, tuple) else (preview, None)
+            self._emit(ev.PreviewReady(self.step, grid, clips=clips))
             for name, value in (self._preview_metrics(self.fixed) if self._preview_metrics else {}).items():
                 self._emit(ev.MetricComputed(self.step, name, value))
             return

@@ -17,8 +17,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or QSettings()
         self.setWindowTitle("ganstudio")
-        self.pages = {"Train": TrainPage(self.settings), "Sketch": SketchPage(self.settings),
-                      "Latent": LatentPage(self.settings), "Denoise": DenoisePage(self.settings)}
+        denoise = DenoisePage(self.settings)
+        self.pages = {"Train": TrainPage(self.settings, audio=denoise.audio), "Sketch": SketchPage(self.settings),
+                      "Latent": LatentPage(self.settings), "Denoise": denoise}  # one sound service plays all audio
         self._nav = QListWidget()
         self._nav.setFixedWidth(130)
         self._stack = QStackedWidget()

@@ -60,6 +60,13 @@ def paired_layout_kind(dataset: DatasetSpec | str) -> str | None:
     return layout.kind if layout else None
 
 
+def is_speech_data(folder: str) -> bool:
+    """A folder SEGAN trains on (clean speech + noise/ or noisy/ folders): a look at folder names and one listing."""
+    from ganstudio.core.speech_data import detect_speech
+
+    return detect_speech(folder) is not None
+
+
 def check_paired_data(folder: str):
     """The full paired data set check (core.paired_check.PairedReport); reads every file, so call it off the GUI."""
     from ganstudio.core.paired import check_paired

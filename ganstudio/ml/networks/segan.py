@@ -54,8 +54,14 @@ def _prelu():
     return layers.PReLU(shared_axes=[1])  # one slope per channel: Keras' default (per position) fixes the length
 
 
-def segan_generator(variant: str = "book", width: int = 16, skip_scale: bool = True):
-    """[noisy (B, L, 1), z (B, L / stride**layers, filters[-1])] → enhanced (B, L, 1); L a multiple of total_stride."""
+def segan_generator(variant: str = "book", width: int = 16, skip_scale: bool = True, residual: bool = False):
+    """[noisy (B, L, 1), z (B, L / stride**layers, filters[-1])] → enhanced (B, L, 1); L a multiple of total_stride.
+
+    `residual`: the decoder predicts a correction that is added to the noisy input (enhanced = noisy + decoder), its
+    last layer starting at zero. The book's generator has to rebuild every sample of the waveform from features at a
+    quarter of the rate, and until it has learnt to, its output is worse than its input; the residual one starts as
+    the identity, scores exactly what the input scores, and can only be trained away from it toward clean speech.
+    """
     layers, keras = keras_layers()
     filters, stride = variant_layers(variant, width)
     noisy = keras.Input((None, 1), name="noisy")
@@ -68,8 +74,13 @@ def segan_generator(variant: str = "book", width: int = 16, skip_scale: bool = T
     outs = (1, *filters[:-1])
     for i in reversed(range(len(filters))):
         x = layers.Concatenate()([x, skips[i]])  # at the bottleneck: [z, encoder output]
-        x = layers.Conv1DTranspose(outs[i], KERNEL, strides=stride, padding="same")(x)
-        x = layers.Activation("tanh", name="enhanced")(x) if i == 0 else _prelu()(x)
+        if i == 0 and residual:
+            correction = layers.Conv1DTranspose(1, KERNEL, strides=stride, padding="same", kernel_initializer="zeros",
+                                                name="correction")(x)
+            x = layers.Add(name="enhanced")([noisy, correction])
+        else:
+            x = layers.Conv1DTranspose(outs[i], KERNEL, strides=stride, padding="same")(x)
+            x = layers.Activation("tanh", name="enhanced")(x) if i == 0 else _prelu()(x)
     return keras.Model([noisy, z], x, name="segan_generator")
 
 

@@ -27,7 +27,7 @@ class Recipe:
     decode_batch: Callable | None = None
     # init_fixed(config, data) -> dict of numpy arrays kept across resumes (e.g. the preview pairs)
     init_fixed: Callable | None = None
-    # make_preview(models, config) -> fn(fixed) -> uint8 grid
+    # make_preview(models, config) -> fn(fixed) -> uint8 grid, or (grid, clips) for audio (see PreviewReady.clips)
     make_preview: Callable | None = None
     # preview_metrics(models, config) -> fn(fixed) -> {name: value}, computed with each preview (e.g. PESQ of clips)
     preview_metrics: Callable | None = None

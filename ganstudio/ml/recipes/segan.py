@@ -21,7 +21,7 @@ def build(config: TrainConfig) -> dict:
     if config.window % total_stride(config.variant):
         raise ValueError(f"window {config.window} must be a multiple of {total_stride(config.variant)} for the "
                          f"{config.variant} variant")
-    return {"generator": segan_generator(config.variant, config.ngf),
+    return {"generator": segan_generator(config.variant, config.ngf, residual=config.residual),
             "discriminator": segan_discriminator(config.window, config.variant, config.ndf)}
 
 
@@ -41,6 +41,7 @@ def decode_batch(batch, config: TrainConfig):
 def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas: int):
     """D then G on the same batch, each with a fresh z (the book steps G on the next batch; that only adds noise)."""
     from ganstudio.ml.denoiser import generator_stride
+    from ganstudio.ml.losses import multi_resolution_stft
 
     t = tf()
     G, D = models["generator"], models["discriminator"]
@@ -49,6 +50,23 @@ def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas
 
     def z_like(noisy):
         return rng.normal((t.shape(noisy)[0], t.shape(noisy)[1] // stride, G.inputs[1].shape[-1]))
+
+    def reconstruction(fake, clean):
+        """(λ·L1 + μ·multi-resolution STFT, L1, STFT) of the enhanced windows against the clean ones."""
+        l1 = t.reduce_mean(t.abs(fake - clean))
+        stft = multi_resolution_stft(fake[..., 0], clean[..., 0]) if config.stft_weight else t.zeros(())
+        return config.l1_weight * l1 + config.stft_weight * stft, l1, stft
+
+    def l1_step(batch, labels):  # noqa: ARG001 - no adversary (adv_weight 0): the regression baseline, ~2× faster
+        noisy, clean = batch
+        with t.GradientTape() as tape:
+            g_loss, l1, stft = reconstruction(G([noisy, z_like(noisy)], training=True), clean)
+            g_scaled = g_loss / replicas
+        g_grads = tape.gradient(g_scaled, G.trainable_variables)
+        opt_g.apply_gradients(zip(g_grads, G.trainable_variables))
+        zero = t.zeros(())
+        return dict(d_loss=zero, d_real=zero, d_fake=zero, g_loss=g_loss, g_adv=zero, l1=l1, stft=stft,
+                    grad_norm_d=zero, grad_norm_g=t.linalg.global_norm(g_grads) * replicas)
 
     def step(batch, labels):  # noqa: ARG001 - speech batches carry no class labels
         noisy, clean = batch
@@ -63,16 +81,16 @@ def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas
         with t.GradientTape() as tape:
             fake = G([noisy, z_like(noisy)], training=True)
             g_adv = t.reduce_mean(t.square(D([noisy, fake], training=True) - 1.0))
-            l1 = t.reduce_mean(t.abs(fake - clean))
-            g_loss = config.adv_weight * g_adv + config.l1_weight * l1
+            g_rec, l1, stft = reconstruction(fake, clean)
+            g_loss = config.adv_weight * g_adv + g_rec
             g_scaled = g_loss / replicas
         g_grads = tape.gradient(g_scaled, G.trainable_variables)
         opt_g.apply_gradients(zip(g_grads, G.trainable_variables))
-        return dict(d_loss=d_loss, d_real=d_real, d_fake=d_fake, g_loss=g_loss, g_adv=g_adv, l1=l1,
+        return dict(d_loss=d_loss, d_real=d_real, d_fake=d_fake, g_loss=g_loss, g_adv=g_adv, l1=l1, stft=stft,
                     grad_norm_d=t.linalg.global_norm(d_grads) * replicas,
                     grad_norm_g=t.linalg.global_norm(g_grads) * replicas)
 
-    return step
+    return step if config.adv_weight else l1_step
 
 
 def init_fixed(config: TrainConfig, data) -> dict[str, np.ndarray]:
@@ -82,7 +100,8 @@ def init_fixed(config: TrainConfig, data) -> dict[str, np.ndarray]:
 
 
 def make_preview(models: dict, config: TrainConfig):
-    """fn(fixed) → uint8 grid: one row per clip, spectrograms noisy | enhanced | clean (z = 0, the prior's mean)."""
+    """fn(fixed) → (uint8 grid, clips): one row per clip, spectrograms noisy | enhanced | clean (z = 0, the prior's
+    mean), and the same three as float32 audio (n, 3, samples), for the Train page's player and samples/*.wav."""
     from ganstudio.ml.denoiser import enhance_windows
 
     G = models["generator"]
@@ -92,7 +111,8 @@ def make_preview(models: dict, config: TrainConfig):
 
         clips = fixed["clips"]
         enhanced = enhance_windows(G, clips[..., 1], config.preemphasis)
-        return spectrogram_rows(clips[..., 1], enhanced, clips[..., 0])
+        audio = np.stack([clips[..., 1], np.clip(enhanced, -1.0, 1.0), clips[..., 0]], axis=1).astype(np.float32)
+        return spectrogram_rows(clips[..., 1], enhanced, clips[..., 0]), audio
 
     return preview
 
@@ -140,7 +160,7 @@ register(Recipe(
     data_kind="speech",
     preview_title="Validation clips: spectrograms of noisy | enhanced | clean",
     defaults=dict(ngf=16, ndf=16, batch_size=32, lr_g=5e-5, lr_d=5e-5, l1_weight=100.0, adv_weight=1.0,
-                  window=16384, variant="book", preemphasis=0.0, preview_every=250, checkpoint_every=1000,
+                  window=16384, variant="book", residual=True, stft_weight=0.0, preemphasis=0.0, preview_every=250, checkpoint_every=1000,
                   xla=False,  # XLA on CPU runs the transposed 1-D convs ~4× slower than the default kernels
                   image_size=0, channels=1),
-    loss_names=("d_loss", "d_real", "d_fake", "g_loss", "g_adv", "l1")))
+    loss_names=("d_loss", "d_real", "d_fake", "g_loss", "g_adv", "l1", "stft")))

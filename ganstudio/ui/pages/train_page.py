@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QGroupBox, QHBoxLayout,
 
 from ganstudio.core.errors import StudioError
 from ganstudio.paths import runs_dir
+from ganstudio.ui.widgets.audio_preview import ClipPreviewPlayer
 from ganstudio.ui.widgets.data_check_gate import DataCheckGate, ask_train_anyway
 from ganstudio.ui.widgets.image_view import ImageView
 from ganstudio.ui.widgets.loss_plot import LossPlot
@@ -43,7 +44,9 @@ class TrainPage(QWidget):
     run_failed = Signal(str)  # the error text, also shown inline
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None, *, worker: TrainingWorker | None = None,
-                 ask_folder=None, ask_run=None, check_data=None, confirm_data=None) -> None:
+                 ask_folder=None, ask_run=None, check_data=None, confirm_data=None, audio=None) -> None:
+        """`audio`: the AudioService that plays speech previews (the Denoise page's, in the app); made on first use
+        when not given."""
         super().__init__(parent)
         self.settings = settings
         self.worker = worker or TrainingWorker(self)
@@ -54,12 +57,16 @@ class TrainPage(QWidget):
         self._preview_title = DEFAULT_PREVIEW_TITLE
         self._ask_run = ask_run or self._ask_run_dialog
         self.form = TrainForm(catalog.recipe_choices(), catalog.dataset_choices(), catalog.default_image_size,
-                              ask_folder or self._ask_folder_dialog, paired_layout=catalog.paired_layout_kind)
+                              ask_folder or self._ask_folder_dialog, paired_layout=catalog.paired_layout_kind,
+                              speech_data=catalog.is_speech_data)
         self.data_check = DataCheckGate(check_data or catalog.check_paired_data,
                                         confirm_data or (lambda report: ask_train_anyway(self, report)), self)
         self.stats, self.loss_plot = RunStats(), LossPlot()
         self.fake_view = ImageView("Samples from the fixed z appear here while training")
         self.real_view = ImageView("Real images from the data set appear when a run starts")
+        self._own_audio = None
+        self.clip_player = ClipPreviewPlayer(lambda: self._audio_service(audio))
+        self.clip_player.hide()
         self.buttons = {name: self._button(name, *spec) for name, spec in BUTTONS.items()}
         self.resume_menu = QMenu(self)
         self.resume_menu.aboutToShow.connect(self._on_resume_menu_about_to_show)
@@ -88,6 +95,9 @@ class TrainPage(QWidget):
 
     def start_checked(self) -> None:
         """Start from the form (the Start button); a paired recipe's data set is checked first, off the GUI thread."""
+        if not self.form.has_dataset():
+            self._show_error("Choose a data set first: " + self.form.pairs_note.text())
+            return
         if not self.form.is_paired():
             self.start_run()
             return
@@ -112,6 +122,9 @@ class TrainPage(QWidget):
         """Stop training (the engine checkpoints and exports first) and join the thread; True when it ended."""
         self._save_settings()
         self.data_check.shutdown(min(timeout, 10.0))
+        self.clip_player.stop()
+        if self._own_audio is not None:
+            self._own_audio.shutdown()
         return self.worker.shutdown(timeout)
 
     # ---- layout -------------------------------------------------------------------------------------------------
@@ -153,7 +166,12 @@ class TrainPage(QWidget):
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.fake_group = _group(DEFAULT_PREVIEW_TITLE, self.fake_view)
+        preview = QWidget()
+        column = QVBoxLayout(preview)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.fake_view, 1)
+        column.addWidget(self.clip_player)
+        self.fake_group = _group(DEFAULT_PREVIEW_TITLE, preview)
         self.real_group = _group("Real", self.real_view)
         layout.addWidget(self.fake_group)
         layout.addWidget(self.real_group)
@@ -253,6 +271,9 @@ class TrainPage(QWidget):
     def _on_worker_preview_ready(self, preview) -> None:
         real = preview.kind == "real"
         (self.real_view if real else self.fake_view).set_image(preview.grid)
+        if getattr(preview, "clips", None) is not None:
+            self.clip_player.set_clips(preview.clips, preview.step)
+            self.clip_player.show()
         if not real:
             self.fake_group.setTitle(f"{self._preview_title} · step {preview.step:,}")
 
@@ -291,11 +312,21 @@ class TrainPage(QWidget):
         self.fake_group.setTitle(self._preview_title)
         # Paired and speech previews already hold the reference (input | output | target) in one grid.
         self.real_group.setVisible(self._preview_title == DEFAULT_PREVIEW_TITLE)
+        self.clip_player.stop()
+        self.clip_player.hide()  # until this run's previews bring audio
         self.stats.reset(job.total_steps)
         self._log.add(f"{'Resuming' if job.resume else 'New run'} in {job.run_dir.name}: loading data…")
         self._set_state("paused" if paused else "running")
         self.run_started.emit(str(job.run_dir))
         return True
+
+    def _audio_service(self, given):
+        if given is not None:
+            return given
+        from ganstudio.workers.audio_service import AudioService
+
+        self._own_audio = AudioService(self)
+        return self._own_audio
 
     def _set_state(self, state: str) -> None:
         self.state = state

@@ -1,6 +1,7 @@
 """The Train page's inputs: recipe, data set (built-ins first, then "Choose folder…"), and a few hyperparameters.
 
 Paired recipes (pix2pix, pix2pixHD-lite) show what kind of paired folder is chosen and, for A|B folders, a direction.
+Speech recipes (SEGAN) list only speech folders: the built-in image sets and image folders leave the picker's list.
 It remembers the choices in the injected QSettings and never touches the engine: the page turns them into a run.
 """
 
@@ -22,6 +23,9 @@ PAIRS_TEXT = {
     "pix2pix": "pix2pix A|B folder. Every file is checked when you press Start.",
     "pix2pixhd": "pix2pixHD label/image folders. Every file is checked when you press Start.",
     None: "Not a paired folder: choose one with train/ (A|B images) or train_label/ + train_img/.",
+    "speech": "Speech folder: clean speech with noise/ (mixed on the fly) or noisy/ (pairs).",
+    "not speech": "Choose a speech folder: clean/ + noise/ or clean/ + noisy/ (`ganstudio make-speech-corpus` "
+                  "builds one from Debian's speech and noise packages).",
 }
 
 
@@ -30,11 +34,14 @@ class TrainForm(QWidget):
 
     def __init__(self, recipes: list, datasets: list, default_image_size: Callable[[object], int],
                  ask_folder: Callable[[], str | None], parent: QWidget | None = None, *,
-                 paired_layout: Callable[[object], str | None] = lambda dataset: None) -> None:
+                 paired_layout: Callable[[object], str | None] = lambda dataset: None,
+                 speech_data: Callable[[str], bool] = lambda folder: False) -> None:
         super().__init__(parent)
         self._recipes = {r.name: r for r in recipes}
         self._default_image_size, self._ask_folder = default_image_size, ask_folder
         self._paired_layout = paired_layout  # data set → "pix2pix" | "pix2pixhd" | None
+        self._speech_data = speech_data  # folder → holds speech (clean + noise or noisy), looked at once per folder
+        self._is_speech_folder: dict[str, bool] = {}
         self._direction_shown = self._was_paired = False
         self.recipe_box, self.dataset_box = QComboBox(), QComboBox()
         for r in recipes:
@@ -52,6 +59,7 @@ class TrainForm(QWidget):
         self._build_paired_rows()
         self._lay_out()
         self._last_dataset_index = 0
+        self._data_kind_shown = "images"
         self.recipe_box.currentIndexChanged.connect(self._on_recipe_box_changed)
         self.dataset_box.activated.connect(self._on_dataset_box_activated)
         self._on_recipe_box_changed()
@@ -108,6 +116,10 @@ class TrainForm(QWidget):
     def dataset(self):
         """The chosen DatasetSpec (built-in) or folder path (str)."""
         return self.dataset_box.currentData()
+
+    def has_dataset(self) -> bool:
+        """False while "Choose folder…" is shown (a speech recipe before any speech folder was chosen)."""
+        return self.dataset() not in (None, CHOOSE_FOLDER)
 
     def dataset_slug(self) -> str:
         data = self.dataset()
@@ -182,6 +194,7 @@ class TrainForm(QWidget):
         if recipe is not None:
             self._set_values({k: v for k, v in recipe.defaults.items() if k not in ("image_size", "direction")})
             self.recipe_box.setToolTip(recipe.description)
+        self._fit_datasets_to_recipe()
         if self.is_paired() != self._was_paired:  # paired recipes have their own sizes (128, 256)
             self._was_paired = self.is_paired()
             self._apply_default_size()
@@ -207,12 +220,50 @@ class TrainForm(QWidget):
             index = self.dataset_box.count() - 1  # just above "Choose folder…"
             self.dataset_box.insertItem(index, Path(folder).name or folder, folder)
             self.dataset_box.setItemData(index, folder, Qt.ItemDataRole.ToolTipRole)
+            self._show_row(index, self._fits(folder))
         if select:
             self.dataset_box.setCurrentIndex(index)
 
     def _folders(self) -> list[str]:
         return [d for d in (self.dataset_box.itemData(i) for i in range(self.dataset_box.count())) if isinstance(d, str)
                 and d != CHOOSE_FOLDER]
+
+    def _fits(self, data) -> bool:
+        """Whether the chosen recipe can train on `data`: speech recipes on speech folders, the others on the rest."""
+        if data == CHOOSE_FOLDER:
+            return True
+        if not isinstance(data, str):
+            return not self.is_speech()  # the built-in data sets are all images
+        if data not in self._is_speech_folder:
+            try:
+                self._is_speech_folder[data] = bool(self._speech_data(data))
+            except OSError:  # an unplugged drive or an unreadable folder: not speech we can use
+                self._is_speech_folder[data] = False
+        return self._is_speech_folder[data] == self.is_speech()
+
+    def _show_row(self, index: int, shown: bool) -> None:
+        """Hide a data set from the list (and from arrow keys) without removing it: it returns with its recipe kind."""
+        self.dataset_box.view().setRowHidden(index, not shown)
+        item = self.dataset_box.model().item(index)
+        if item is not None:
+            item.setEnabled(shown)
+
+    def _fit_datasets_to_recipe(self) -> None:
+        """Between image and speech recipes, list only the data sets the recipe trains on and, when the chosen one
+        does not fit, move to the first that does (or to "Choose folder…", whose note says what to pick)."""
+        kind = "speech" if self.is_speech() else "images"
+        if kind == self._data_kind_shown:
+            return
+        self._data_kind_shown = kind
+        fitting = []
+        for i in range(self.dataset_box.count()):
+            fits = self._fits(self.dataset_box.itemData(i))
+            self._show_row(i, fits)
+            if fits:
+                fitting.append(i)
+        if not self._fits(self.dataset()):
+            self.dataset_box.setCurrentIndex(fitting[0])  # "Choose folder…" always fits
+            self._last_dataset_index = fitting[0]
 
     def _apply_default_size(self) -> None:
         data = self.dataset()
@@ -230,11 +281,14 @@ class TrainForm(QWidget):
         kind = self._layout_kind() if paired else None
         self._direction_shown = kind == "pix2pix"
         self._form.setRowVisible(self.direction, self._direction_shown)
-        self._form.setRowVisible(self.pairs_note, paired)
+        if speech:
+            kind = "speech" if self.dataset() != CHOOSE_FOLDER and self._fits(self.dataset()) else "not speech"
+        self._form.setRowVisible(self.pairs_note, paired or speech)
         self._form.setRowVisible(self.z_dim, not paired and not speech)
         self._form.setRowVisible(self.image_size, not speech)
+        self._form.labelForField(self.pairs_note).setText("Speech" if speech else "Pairs")
         self.pairs_note.setText(PAIRS_TEXT[kind])
-        self.pairs_note.setStyleSheet("" if kind else "color: #b00020;")
+        self.pairs_note.setStyleSheet("" if kind in ("pix2pix", "pix2pixhd", "speech") else "color: #b00020;")
 
     def _layout_kind(self) -> str | None:
         data = self.dataset()
