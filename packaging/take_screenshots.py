@@ -79,6 +79,21 @@ def denoise_screenshots(app, window, out: Path, model: str | None = None) -> Non
     grab(app, window, out / "denoise.png")
 
 
+def train_speech_screenshot(app, window, out: Path, corpus: str, tmp: Path) -> None:
+    """The Train page training SEGAN on a speech corpus: spectrogram previews of the validation clips and their player."""
+    window.show_page("Train")
+    train = window.pages["Train"]
+    form = train.form
+    form.recipe_box.setCurrentIndex(form.recipe_box.findData("segan"))
+    form.select_dataset(corpus)
+    train.start_run(overrides={"preview_every": 25, "batch_size": 8, "stft_weight": 1.0}, steps=400,
+                    run_dir=tmp / "speech-run")
+    _wait_for(app, lambda: train.clip_player.isVisible() and train.clip_player.step >= 50, 240)
+    wait(app, 2)
+    grab(app, window, out / "train-speech.png")
+    train.shutdown()
+
+
 def _wait_for(app, condition, seconds: float) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end and not condition():
@@ -86,9 +101,8 @@ def _wait_for(app, condition, seconds: float) -> None:
 
 
 def single_page(out: Path, page: str, models: list[str]) -> int:
-    """`take_screenshots.py OUT --sketch-only MODEL…` or `--denoise-only [MODEL]`: one page, e.g. to look at a model
-    still in training."""
-    """`take_screenshots.py OUT --sketch-only MODEL…`: just the Sketch page, e.g. to look at a model in training."""
+    """`take_screenshots.py OUT --sketch-only MODEL…`, `--denoise-only [MODEL]` or `--train-speech-only CORPUS`: one
+    page, e.g. to look at a model still in training."""
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -97,11 +111,14 @@ def single_page(out: Path, page: str, models: list[str]) -> int:
 
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
-    window = MainWindow(QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat))
+    tmp = Path(tempfile.mkdtemp())
+    window = MainWindow(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
     window.move(0, 0)
     window.show()
     if page == "sketch":
         sketch_screenshots(app, window, out, models)
+    elif page == "train-speech":
+        train_speech_screenshot(app, window, out, models[0], tmp)
     else:
         denoise_screenshots(app, window, out, models[0] if models else None)
     window.close()
@@ -140,7 +157,7 @@ def main(out: Path) -> int:
 
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    for flag in ("--sketch-only", "--denoise-only"):
+    for flag in ("--sketch-only", "--denoise-only", "--train-speech-only"):
         if flag in sys.argv:
             raise SystemExit(single_page(target, flag[2:-5], sys.argv[sys.argv.index(flag) + 1:]))
     raise SystemExit(main(target))

@@ -166,3 +166,23 @@ def test_denoise_and_eval_commands(segan_runs, tmp_path, capsys, no_signal_handl
     assert main(["eval-denoiser", model, "--data", str(segan_runs[0] / "val")]) == 0
     lines = dict(line.split() for line in capsys.readouterr().out.splitlines() if re.match(r"^\w+ [-\d.]+$", line))
     assert {"noisy_pesq_wb", "baseline_stoi", "model_ssnr_db", "pairs"} <= set(lines) and lines["pairs"] == "2"
+
+
+def test_a_run_can_start_from_another_models_generator_and_refuses_one_that_does_not_fit(segan_runs, tmp_path):
+    from ganstudio.core.errors import ModelFileError
+    from ganstudio.ml.modelfile import load_model
+    from ganstudio.ml.prepare import prepare, resolve_dataset
+    from ganstudio.ml.trainer import Trainer
+
+    source = segan_runs[1] / "model"
+    data, config = prepare("segan", resolve_dataset(str(segan_runs[0])), {**TINY, "init_generator": str(source)})
+    events = []
+    trainer = Trainer(config, data, tmp_path / "tuned", 1, sinks=[events.append], device="cpu")
+    trainer._prepare()
+    pretrained, _ = load_model(source)
+    for ours, theirs in zip(trainer.generator.get_weights(), pretrained.get_weights()):
+        np.testing.assert_array_equal(ours, theirs)
+    assert any(type(e).__name__ == "Notice" and str(source) in e.message for e in events)
+    wider = config.replace(ngf=4)
+    with pytest.raises(ModelFileError, match="does not fit"):
+        Trainer(wider, data, tmp_path / "wider", 1, device="cpu")._prepare()

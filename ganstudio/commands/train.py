@@ -50,6 +50,9 @@ def add_parser(sub) -> None:
     p.add_argument("--preemphasis", type=float, help="SEGAN: pre-emphasis coefficient (paper: 0.95; book: 0)")
     p.add_argument("--snr-min", type=float, help="SEGAN, clean + noise folders: lowest mixing SNR in dB (0)")
     p.add_argument("--snr-max", type=float, help="SEGAN, clean + noise folders: highest mixing SNR in dB (15)")
+    p.add_argument("--init-from", metavar="MODEL",
+                   help="start the generator from this model's weights (model folder, run folder or installed name; "
+                        "same recipe and sizes): fine-tune, e.g. a SEGAN pre-trained with --adv-weight 0")
     p.add_argument("--holdout", type=float, help="fraction of the data held out for evaluation (by file-name hash)")
     p.add_argument("--no-xla", dest="xla", action="store_false", default=None, help="do not jit-compile the train step")
     p.add_argument("--preview-every", type=int)
@@ -82,6 +85,10 @@ def run(args) -> int:
     overrides = {k: getattr(args, k) for k in HYPERPARAMETERS if getattr(args, k, None) is not None}
     if args.flip:
         overrides["flip_augment"] = True
+    if getattr(args, "init_from", None) and not args.resume:
+        from ganstudio.ml.inference import resolve_model
+
+        overrides["init_generator"] = str(resolve_model(args.init_from).resolve())
     data, config = prepare(args.recipe, spec, overrides, config)
     for line in data.skipped[:5]:
         print(f"skipped {line}", file=sys.stderr)

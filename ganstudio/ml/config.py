@@ -51,6 +51,8 @@ class TrainConfig:
     preemphasis: float = 0.0  # 0.95 in the original paper; the book uses none
     snr_min: float = 0.0  # on-the-fly mixtures (clean speech + noise folders): SNR drawn uniformly in dB
     snr_max: float = 15.0
+    # Fine-tuning: a model folder whose generator weights start the run (e.g. a SEGAN pre-trained without adversary).
+    init_generator: str = ""
     preview_count: int = 36
     preview_every: int = 100
     checkpoint_every: int = 500

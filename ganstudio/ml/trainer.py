@@ -88,6 +88,8 @@ class Trainer:
         if latest:
             self._restore(latest.path)
         else:
+            if self.config.init_generator:
+                self._load_generator_weights(Path(self.config.init_generator))
             self._init_fixed()
         self._compile(t)
         self._emit(ev.Started(self.step, self.total_steps, self._device_text(), bool(latest)))
@@ -117,6 +119,22 @@ class Trainer:
         if self.recipe.optimizer == "rmsprop":
             return keras.optimizers.RMSprop(lr)
         return keras.optimizers.Adam(lr, beta_1=self.config.beta1, beta_2=self.config.beta2)
+
+    def _load_generator_weights(self, model_dir: Path) -> None:
+        """Start from another model's generator (same recipe and sizes): fine-tuning, not a resume: the step, the
+        optimizers and the discriminator start anew."""
+        from ganstudio.core.errors import ModelFileError
+        from ganstudio.ml.modelfile import load_model
+
+        source, manifest = load_model(model_dir)
+        target = self.models["generator"]
+        theirs, ours = source.get_weights(), target.get_weights()
+        if [w.shape for w in theirs] != [w.shape for w in ours]:
+            raise ModelFileError(f"{model_dir} does not fit this run's generator (a {manifest.recipe} model with "
+                                 f"other sizes or layers).",
+                                 "Start from a model trained with the same recipe, width and options.")
+        target.set_weights(theirs)
+        self._emit(ev.Notice(0, f"Generator starts from {model_dir} ({manifest.title})."))
 
     def _init_fixed(self) -> None:
         c = self.config
