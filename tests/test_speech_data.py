@@ -35,6 +35,29 @@ def test_mixtures_hit_the_drawn_snr_and_are_a_pure_function_of_the_step(tmp_path
     assert data.validation.shape == (2, 32768, 2)  # preview clips: whole windows, about 2 s
 
 
+def test_varied_noises_are_new_each_time_yet_a_function_of_the_step_and_keep_the_snr(tmp_path):
+    from ganstudio.core.noise_mix import varied_noise
+
+    tone = np.sin(2 * np.pi * 500 * np.arange(8000) / 16000).astype(np.float32)  # one recording: a 500 Hz tone
+    variants = [varied_noise([tone], 4096, np.random.default_rng(k)) for k in range(40)]
+    assert all(v.shape == (4096,) and np.isfinite(v).all() for v in variants)
+    np.testing.assert_array_equal(variants[3], varied_noise([tone], 4096, np.random.default_rng(3)))
+    peaks = {int(np.argmax(np.abs(np.fft.rfft(v)))) * 16000 // 4096 for v in variants}
+    assert len(peaks) > 10 and any(p < 450 for p in peaks) and any(p > 550 for p in peaks)  # sped up and slowed down
+    # Longer than the window, so the SNR is the whole utterance's; aperiodic, so the window's offset can be found.
+    utterance = (0.1 * np.random.default_rng(5).standard_normal(16000)).astype(np.float32)
+    batches = SpeechBatches([utterance], [tone], "mix", 4096, 4, 0, (5.0, 5.0), vary_noise=True)
+    batch = batches.batch(2)
+    np.testing.assert_array_equal(batch, SpeechBatches([utterance], [tone], "mix", 4096, 4, 0, (5.0, 5.0),
+                                                       vary_noise=True).batch(2))
+    for clean, noisy in zip(batch[..., 0], batch[..., 1]):
+        start = int(np.argmax(np.correlate(utterance, clean, "valid")))  # where the window was cut
+        piece = utterance[start:start + 4096]
+        level = float(np.dot(clean, piece) / np.dot(piece, piece))  # the level augmentation, the same for both
+        measured = 10 * np.log10(power(utterance) * level ** 2 / power(noisy - clean))
+        assert measured == pytest.approx(5.0, abs=0.05)
+
+
 def test_pairs_are_cropped_at_the_same_offset(tmp_path):
     data = load_speech(write_pair_set(tmp_path / "pairs", seconds=0.5), 1024, 2, 0, (0, 15))
     batch = data.batches.batch(0)
@@ -71,7 +94,7 @@ def test_synthetic_noises_have_unit_power_and_their_colour():
     rng = np.random.default_rng(0)
     n = 16000 * 4
     spectra = {}
-    for kind in ("white", "pink", "brown", "hum"):
+    for kind in ("white", "pink", "brown", "hum", "fan"):
         x = synthetic_noise(kind, n, rng)
         assert power(x) == pytest.approx(1.0, rel=1e-3)
         spectra[kind] = np.abs(np.fft.rfft(x)) ** 2
@@ -80,6 +103,8 @@ def test_synthetic_noises_have_unit_power_and_their_colour():
     assert ratio["white"] == pytest.approx(1.0, rel=0.3)
     assert 10 < ratio["pink"] < ratio["brown"]
     assert np.argmax(spectra["hum"]) in (50 * 4, 60 * 4)  # the mains fundamental dominates
+    assert 45 * 4 <= np.argmax(spectra["fan"]) <= 125 * 4  # the blade-pass tone of 3–5 blades at 15–25 rev/s
+    assert ratio["fan"] > 10 * ratio["white"] and spectra["fan"][24000:].mean() < spectra["fan"][high].mean() / 10
     talk = babble([voiced(1.0, f) for f in (100, 130, 170, 210, 260, 300)], n, rng)
     assert power(talk) == pytest.approx(1.0, rel=1e-3)
     with pytest.raises(ValueError, match="unknown noise"):

@@ -49,6 +49,9 @@ def add_parser(sub) -> None:
                         "the waveform as the book's does")
     p.add_argument("--preemphasis", type=float, help="SEGAN: pre-emphasis coefficient (paper: 0.95; book: 0)")
     p.add_argument("--snr-min", type=float, help="SEGAN, clean + noise folders: lowest mixing SNR in dB (0)")
+    p.add_argument("--vary-noise", action=argparse.BooleanOptionalAction, default=None,
+                   help="SEGAN, clean + noise folders: give each mixture a new variant of a noise recording (speed, "
+                        "EQ, two mixed; the default), or --no-vary-noise to use the recordings as they are")
     p.add_argument("--snr-max", type=float, help="SEGAN, clean + noise folders: highest mixing SNR in dB (15)")
     p.add_argument("--init-from", metavar="MODEL",
                    help="start the generator from this model's weights (model folder, run folder or installed name; "

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ganstudio.core.errors import DataError
-from ganstudio.core.noise_mix import mix_at_snr
+from ganstudio.core.noise_mix import mix_at_snr, power, varied_noise
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 PREVIEW_SAMPLES = 32768
@@ -85,7 +85,7 @@ def load_clips(files: list[Path], rate: int, skipped: list[str], root: Path) -> 
 
 
 def load_speech(root: str | Path, window: int, batch_size: int, seed: int, snr_range: tuple[float, float],
-                rate: int = 16000, val_count: int = 8) -> SpeechData:
+                rate: int = 16000, val_count: int = 8, vary_noise: bool = False) -> SpeechData:
     root = Path(root)
     layout = require_speech(root)
     skipped: list[str] = []
@@ -102,7 +102,7 @@ def load_speech(root: str | Path, window: int, batch_size: int, seed: int, snr_r
         raise DataError(f"{root} has {len(keep)} usable clean clips, fewer than one batch ({batch_size}).",
                         "Lower the batch size or add recordings.")
     batches = SpeechBatches([clean[i] for i in keep], [other[i] for i in keep] if layout.kind == "pairs" else other,
-                            layout.kind, window, batch_size, seed, snr_range)
+                            layout.kind, window, batch_size, seed, snr_range, vary_noise)
     # Preview clips last ~2 s (a whole number of windows): long enough to hear, and for PESQ and STOI to score.
     validation = _validation(layout, -(-PREVIEW_SAMPLES // window) * window, rate, val_count, skipped, root)
     return SpeechData(batches, validation, [clean_files[i].name for i in keep], skipped)
@@ -140,12 +140,14 @@ class SpeechBatches:
     """batch(step) → float32 (B, window, 2) [clean, noisy]: random clips, random crops, and (mix) random noise/SNR."""
 
     def __init__(self, clean: list[np.ndarray], other: list[np.ndarray], kind: str, window: int, batch_size: int,
-                 seed: int, snr_range: tuple[float, float]) -> None:
+                 seed: int, snr_range: tuple[float, float], vary_noise: bool = False) -> None:
         self.clean, self.other, self.kind = clean, other, kind
+        self.vary_noise = vary_noise  # clean + noise sets: each mixture's noise a new variant (core/noise_mix.py)
         self.window, self.batch_size, self.seed, self.snr_range = window, batch_size, seed, snr_range
         # Longer clips are drawn more often: every second of speech weighs the same.
         lengths = np.array([max(len(c), 1) for c in clean], np.float64)
         self._weights = lengths / lengths.sum()
+        self._powers = [power(c) for c in clean] if vary_noise else []
 
     def batch(self, step: int) -> np.ndarray:
         return self._draw(np.random.default_rng([self.seed, 7, step]))
@@ -160,6 +162,8 @@ class SpeechBatches:
 
     def _item(self, i: int, rng: np.random.Generator) -> np.ndarray:
         clean = self.clean[i]
+        if self.kind == "mix" and self.vary_noise:
+            return self._varied_item(i, rng)
         if self.kind == "pairs":
             noisy = self.other[i]
         else:
@@ -169,3 +173,14 @@ class SpeechBatches:
             noisy, clean = noisy * gain, clean * gain
         start = int(rng.integers(max(1, len(clean) - self.window + 1)))
         return np.stack([_crop(clean, self.window, start), _crop(noisy, self.window, start)], -1)
+
+    def _varied_item(self, i: int, rng: np.random.Generator) -> np.ndarray:
+        """The window first, then a new noise variant just as long, mixed at the utterance's SNR (cheap: the noise
+        is made for 16,384 samples, not for the whole recording)."""
+        clean = self.clean[i]
+        start = int(rng.integers(max(1, len(clean) - self.window + 1)))
+        piece = _crop(clean, self.window, start)
+        noise = varied_noise(self.other, self.window, rng)
+        noisy, piece = mix_at_snr(piece, noise, rng.uniform(*self.snr_range), clean_power=self._powers[i])
+        gain = rng.uniform(0.3, 1.0)
+        return np.stack([piece * gain, noisy * gain], -1)

@@ -51,6 +51,7 @@ class TrainConfig:
     preemphasis: float = 0.0  # 0.95 in the original paper; the book uses none
     snr_min: float = 0.0  # on-the-fly mixtures (clean speech + noise folders): SNR drawn uniformly in dB
     snr_max: float = 15.0
+    vary_noise: bool = False  # clean + noise folders: vary each mixture's noise (speed, EQ, pairs; core/noise_mix.py)
     # Fine-tuning: a model folder whose generator weights start the run (e.g. a SEGAN pre-trained without adversary).
     init_generator: str = ""
     preview_count: int = 36

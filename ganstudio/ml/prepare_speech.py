@@ -18,7 +18,7 @@ def prepare_speech(recipe, spec: DatasetSpec, overrides: dict, resume_config: Tr
     if config.snr_min > config.snr_max:
         raise DataError(f"The SNR range {config.snr_min:g}–{config.snr_max:g} dB is empty.", "Give the lower bound first.")
     data: SpeechData = load_speech(spec.path, config.window, config.batch_size, config.seed,
-                                   (config.snr_min, config.snr_max))
+                                   (config.snr_min, config.snr_max), vary_noise=config.vary_noise)
     if resume_config is None:
         config = config.replace(dataset_path=spec.path, dataset_kind="speech", dataset_name=spec.name, channels=1,
                                 image_size=0)

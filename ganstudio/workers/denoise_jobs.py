@@ -134,13 +134,13 @@ def score_clips(report: Report, cancelled: Cancelled, clean: np.ndarray, clips: 
 def add_noise(report: Report, cancelled: Cancelled, clean: np.ndarray, noise: str, snr_db: float, seed: int = 0,
               rate: int = RATE) -> NoisyMix:
     """`noise` is a synthetic noise's name (core/noise_mix) or a noise file's path."""
-    from ganstudio.core.noise_mix import SYNTHETIC_NOISES, mix_at_snr, synthetic_noise
+    from ganstudio.core.noise_mix import TEST_NOISES, mix_at_snr, synthetic_noise
 
     clean = np.asarray(clean, np.float32).reshape(-1)
     if not np.any(clean):
         raise DataError("The clip is silent: there is no speech to add noise to.",
                         "Open or record a clean speech clip first.")
-    if noise in SYNTHETIC_NOISES:
+    if noise in TEST_NOISES:
         samples, what = synthetic_noise(noise, len(clean), np.random.default_rng(seed), rate), f"{noise} noise"
     else:
         from ganstudio.core.audio_files import read_audio

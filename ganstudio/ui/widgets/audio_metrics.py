@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ganstudio.core.noise_mix import SYNTHETIC_NOISES
+from ganstudio.core.noise_mix import TEST_NOISES
 from ganstudio.workers.denoise_jobs import METRIC_NAMES
 
 COLUMNS = ("noisy", "denoised")
@@ -103,7 +103,7 @@ class AddNoiseDialog(QDialog):
         self.setWindowTitle("Add noise to the clean clip")
         self._start_folder, self.noise_path = start_folder, ""
         self.noise = QComboBox()
-        self.noise.addItems([*SYNTHETIC_NOISES, NOISE_FILE])
+        self.noise.addItems([*TEST_NOISES, NOISE_FILE])
         self.snr = QDoubleSpinBox()
         self.snr.setRange(0.0, 20.0)
         self.snr.setSingleStep(1.0)
