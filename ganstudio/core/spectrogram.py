@@ -25,7 +25,10 @@ def log_spectrogram(samples: np.ndarray, rate: int, n_fft: int = 512, hop: int =
     for start in range(0, n_frames, _CHUNK_FRAMES):
         spectrum = np.fft.rfft(frames[start:start + _CHUNK_FRAMES] * window, axis=1)
         magnitude = np.abs(spectrum) * scale
-        out[start:start + _CHUNK_FRAMES] = 20.0 * np.log10(np.maximum(magnitude, 10 ** (FLOOR_DB / 20)))
+        # Clip in dB, not in magnitude: float32 log10 of the floor magnitude is not exactly FLOOR_DB / 20 on every
+        # CPU's vector code, and silence must read exactly FLOOR_DB.
+        decibels = 20.0 * np.log10(np.maximum(magnitude, 10 ** (FLOOR_DB / 20) / 2))
+        out[start:start + _CHUNK_FRAMES] = np.maximum(decibels, FLOOR_DB)
     return out
 
 
