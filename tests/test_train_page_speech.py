@@ -91,3 +91,22 @@ def test_no_output_device_is_said_in_the_player(qtbot, settings):
     page.clip_player.buttons.button(1).click()
     assert "No output device" in page.clip_player.status.text() and page.clip_player.buttons.checkedId() == -1
     assert page.shutdown(timeout=5)
+
+
+def test_a_real_speech_run_from_the_page_trains_logs_and_brings_clips_to_the_player(qtbot, settings, tmp_path):
+    output = SimulatedStreamFactory("output")
+    audio = AudioService(engine=SoundEngine(stream_factory=lambda kind: output, list_devices=lambda: None))
+    page = TrainPage(settings, ask_folder=lambda: None, ask_run=lambda: None, audio=audio)
+    qtbot.addWidget(page)
+    page.tensorboard = False
+    page.extra_overrides = dict(ngf=2, ndf=2, batch_size=2, window=1024, preview_every=2, checkpoint_every=2)
+    corpus = write_mix_set(tmp_path / "speech", seconds=0.3)
+    with qtbot.waitSignal(page.run_finished, timeout=180_000) as finished:
+        page.start_run("segan", str(corpus), steps=2, run_dir=tmp_path / "run")
+    assert finished.args[0].step == 2
+    qtbot.waitUntil(lambda: page.clip_player.clips is not None, timeout=10_000)
+    assert page.clip_player.clips.shape == (2, 3, 32768) and page.clip_player.step == 2
+    assert "6 clean recordings from speech" in page._log.toPlainText()
+    page.clip_player.buttons.button(1).click()
+    assert np.allclose(output.last.pump(1), page.clip_player.clips[0, 1, :1024])
+    assert page.shutdown(timeout=30)

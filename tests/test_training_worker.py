@@ -58,7 +58,7 @@ def test_a_tiny_run_reports_steps_previews_and_a_model(qtbot, worker, tmp_path):
     assert set(seen.steps[0].losses) >= {"d_loss", "g_loss", "d_real", "d_fake"}
     assert set(seen.steps[0].grad_norms) == {"grad_norm_d", "grad_norm_g"}
     assert seen.started[0].device and seen.started[0].total_steps == 6
-    assert seen.prepared[0].config["image_size"] == 16 and seen.prepared[0].images > 0
+    assert seen.prepared[0].config["image_size"] == 16 and seen.prepared[0].items > 0
     kinds = {p.kind for p in seen.previews}
     assert kinds == {"fake", "real"}
     for preview in seen.previews:

@@ -24,7 +24,7 @@ class Prepared:
 
     config: dict
     run_dir: str
-    images: int
+    items: int  # training items: images, pairs, or clean speech recordings
     skipped: list[str] = field(default_factory=list)
 
 

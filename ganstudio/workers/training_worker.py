@@ -126,7 +126,8 @@ class TrainingWorker(QObject):
             stored = check_resumable(run_dir, job.recipe) if job.recipe else read_config(run_dir)
         spec = _resolve_dataset(job.dataset or stored.dataset_path)
         data, config = prepare(job.recipe or stored.recipe, spec, job.overrides, stored)
-        self.events(Prepared(dataclasses.asdict(config), str(run_dir), len(data.images), list(data.skipped)))
+        items = len(data.images) if getattr(data, "images", None) is not None else len(data)  # speech: recordings
+        self.events(Prepared(dataclasses.asdict(config), str(run_dir), items, list(data.skipped)))
         self._post_skipped(data.skipped)
         if job.resume:
             self._post_history(run_dir)

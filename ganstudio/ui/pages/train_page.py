@@ -253,7 +253,11 @@ class TrainPage(QWidget):
         c = prepared.config
         self._batch_size = c["batch_size"]
         self.form.show_config(c, self.stats.total_steps)  # what really runs (stored config on resume, overrides)
-        self._log.add(f"{prepared.images:,} images at {c['image_size']} px from {c['dataset_name']}")
+        if c.get("dataset_kind") == "speech":
+            self._log.add(f"{prepared.items:,} clean recordings from {c['dataset_name']}, trained in windows of "
+                          f"{c['window']:,} samples ({c['window'] / 16000:.2f} s at 16 kHz)")
+        else:
+            self._log.add(f"{prepared.items:,} images at {c['image_size']} px from {c['dataset_name']}")
 
     def _on_worker_history_loaded(self, loaded) -> None:
         self.loss_plot.set_history(loaded.history)
