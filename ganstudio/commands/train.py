@@ -88,7 +88,7 @@ def run(args) -> int:
     overrides = {k: getattr(args, k) for k in HYPERPARAMETERS if getattr(args, k, None) is not None}
     if args.flip:
         overrides["flip_augment"] = True
-    if getattr(args, "init_from", None) and not args.resume:
+    if args.init_from and not args.resume:
         from ganstudio.ml.inference import resolve_model
 
         overrides["init_generator"] = str(resolve_model(args.init_from).resolve())

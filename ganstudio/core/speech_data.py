@@ -37,12 +37,17 @@ def audio_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file())
 
 
+def _has_audio(folder: Path) -> bool:
+    """Stops at the first audio file: the Train page asks this of every folder it lists, on the GUI thread."""
+    return any(p.suffix.lower() in AUDIO_SUFFIXES and p.is_file() for p in folder.rglob("*"))
+
+
 def detect_speech(root: str | Path) -> SpeechLayout | None:
     root = Path(root)
     val = next(((root / c, root / n) for c, n in _VAL_LAYOUTS if (root / c).is_dir() and (root / n).is_dir()), None)
     for kind, layouts in (("pairs", _PAIR_LAYOUTS), ("mix", _MIX_LAYOUTS)):
         for clean, other in layouts:
-            if (root / clean).is_dir() and (root / other).is_dir() and audio_files(root / clean):
+            if (root / clean).is_dir() and (root / other).is_dir() and _has_audio(root / clean):
                 return SpeechLayout(kind, root / clean, root / other, val)
     return None
 
@@ -161,9 +166,9 @@ class SpeechBatches:
         return np.stack([self._item(int(i), rng) for i in picks]).astype(np.float32)
 
     def _item(self, i: int, rng: np.random.Generator) -> np.ndarray:
-        clean = self.clean[i]
         if self.kind == "mix" and self.vary_noise:
             return self._varied_item(i, rng)
+        clean = self.clean[i]
         if self.kind == "pairs":
             noisy = self.other[i]
         else:
