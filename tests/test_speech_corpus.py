@@ -8,9 +8,10 @@ import json
 import struct
 
 import numpy as np
+import pytest
 import soundfile
 
-from ganstudio.core.speech_corpus import builder, opensfx, sources, texts, tts
+from ganstudio.core.speech_corpus import builder, opensfx, sound_packs, sources, texts, tts
 from ganstudio.core.speech_data import detect_speech
 from speech_fixtures import RATE, voiced
 
@@ -55,7 +56,7 @@ def test_short_test_prompts_are_joined_per_speaker():
     assert len(lengths) >= 2 and min(lengths) >= 2.0  # a short remainder joins the previous utterance
 
 
-def test_a_corpus_from_stand_in_sources_holds_out_speakers_and_noises(tmp_path, monkeypatch):
+def _stand_in_sources(tmp_path, monkeypatch) -> None:
     speakers = []
     for name, f0 in (("klettres-en", 220), ("klettres-xx", 120)):  # klettres-en is a held-out speaker
         files = []
@@ -67,8 +68,26 @@ def test_a_corpus_from_stand_in_sources_holds_out_speakers_and_noises(tmp_path, 
     monkeypatch.setattr(sources, "real_speakers", lambda: speakers)
     monkeypatch.setattr(tts, "available_voices", lambda: [])
     monkeypatch.setattr(opensfx, "OPENSFX_CAT", tmp_path / "absent.cat")
+    monkeypatch.setattr(sound_packs, "PACKS", ())
+
+
+def _build(out, packs=()):
     plan = builder.CorpusPlan(utterance_seconds=2.0, test_per_speaker=5, val_mixtures=2)
-    summary = builder.build_corpus(tmp_path / "corpus", plan, say=lambda _: None)
+    return builder.build_corpus(out, plan, say=lambda _: None) if not packs else _with_packs(out, plan, packs)
+
+
+def _with_packs(out, plan, packs):
+    original = sound_packs.PACKS
+    sound_packs.PACKS = packs
+    try:
+        return builder.build_corpus(out, plan, say=lambda _: None)
+    finally:
+        sound_packs.PACKS = original
+
+
+def test_a_corpus_from_stand_in_sources_holds_out_speakers_and_noises(tmp_path, monkeypatch):
+    _stand_in_sources(tmp_path, monkeypatch)
+    summary = _build(tmp_path / "corpus")
     layout = detect_speech(tmp_path / "corpus")
     assert layout.kind == "mix" and layout.validation is not None
     train_names = {p.name.split("__")[0] for p in (tmp_path / "corpus" / "train" / "clean").iterdir()}
@@ -86,3 +105,34 @@ def test_noise_hold_out_follows_the_original_recording():
     assert wind == heavy == "wind1.wav"  # one recording: both in training or both held out
     assert builder._recording('"Steam (of steam engine)". By Janis Lukss.', "Steam (of steam engine)") == \
         "Steam (of steam engine)"
+
+
+def _pack(folder) -> sound_packs.SoundPack:
+    rng = np.random.default_rng(3)
+    (folder / "sounds" / "sub").mkdir(parents=True)
+    soundfile.write(folder / "sounds" / "Traffic High.wav", 0.1 * rng.standard_normal(RATE), RATE)
+    soundfile.write(folder / "sounds" / "sub" / "water.ogg", 0.1 * rng.standard_normal(RATE * 2), 22050)
+    soundfile.write(folder / "sounds" / "click.wav", 0.1 * rng.standard_normal(RATE // 10), RATE)  # too short
+    soundfile.write(folder / "sounds" / "silent.wav", np.zeros(RATE), RATE)
+    (folder / "sounds" / "broken.wav").write_bytes(b"RIFF....not a wave")
+    return sound_packs.SoundPack("stand-in-data", folder / "sounds", "CC0")
+
+
+def test_sound_packs_give_their_usable_recordings_and_skip_the_rest(tmp_path):
+    pack = _pack(tmp_path)
+    found = dict(sound_packs.recordings(RATE, (pack, sound_packs.SoundPack("absent-data", tmp_path / "no", "?"))))
+    assert sorted(found) == ["stand-in-traffic-high", "stand-in-water"]
+    assert len(found["stand-in-water"]) == pytest.approx(2 * RATE * RATE / 22050, abs=2)  # resampled to 16 kHz
+
+
+def test_sound_packs_add_training_noise_and_leave_the_test_set_as_it_was(tmp_path, monkeypatch):
+    _stand_in_sources(tmp_path, monkeypatch)
+    without = _build(tmp_path / "without")
+    with_pack = _build(tmp_path / "with", (_pack(tmp_path / "pack"),))
+    added = set(with_pack["noise_train"]) - set(without["noise_train"])
+    assert added == {"stand-in-traffic-high", "stand-in-water"}
+    assert (tmp_path / "with" / "train" / "noise" / "stand-in-water.wav").exists()
+    assert with_pack["test"] == without["test"] and with_pack["noise_test"] == without["noise_test"]
+    for path in sorted((tmp_path / "without" / "test").rglob("*.wav")):
+        twin = tmp_path / "with" / path.relative_to(tmp_path / "without")
+        assert twin.read_bytes() == path.read_bytes(), path.name

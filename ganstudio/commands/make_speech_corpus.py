@@ -31,7 +31,8 @@ def run(args) -> int:
         print("note: for the full corpus install: sudo apt-get install asterisk-core-sounds-en-wav "
               "asterisk-core-sounds-es-wav asterisk-core-sounds-fr-wav asterisk-core-sounds-it-wav "
               "asterisk-core-sounds-ru-wav klettres-data openttd-opensfx flite espeak-ng festival "
-              "festvox-us-slt-hts festvox-kallpc16k", file=sys.stderr)
+              "festvox-us-slt-hts festvox-kallpc16k lincity-ng-data minetest-data extremetuxracer-data",
+              file=sys.stderr)
     if not sources.real_speakers() and not available_voices():
         print("error: no speech sources found (see the note above)", file=sys.stderr)
         return 1

@@ -56,6 +56,9 @@ def add_parser(sub) -> None:
     p.add_argument("--init-from", metavar="MODEL",
                    help="start the generator from this model's weights (model folder, run folder or installed name; "
                         "same recipe and sizes): fine-tune, e.g. a SEGAN pre-trained with --adv-weight 0")
+    p.add_argument("--ema", type=_momentum, metavar="MOMENTUM",
+                   help="average the generator's weights over training (e.g. 0.999: over ~1,000 steps); previews, "
+                        "checkpoint metrics and exported models use the average (default 0: off)")
     p.add_argument("--holdout", type=float, help="fraction of the data held out for evaluation (by file-name hash)")
     p.add_argument("--no-xla", dest="xla", action="store_false", default=None, help="do not jit-compile the train step")
     p.add_argument("--preview-every", type=int)
@@ -67,6 +70,13 @@ def add_parser(sub) -> None:
     p.add_argument("--no-tensorboard", action="store_true")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
+
+
+def _momentum(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not a momentum in [0, 1), e.g. 0.999")
+    return value
 
 
 def run(args) -> int:

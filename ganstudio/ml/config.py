@@ -54,6 +54,9 @@ class TrainConfig:
     vary_noise: bool = False  # clean + noise folders: vary each mixture's noise (speed, EQ, pairs; core/noise_mix.py)
     # Fine-tuning: a model folder whose generator weights start the run (e.g. a SEGAN pre-trained without adversary).
     init_generator: str = ""
+    # Generator weight averaging (Keras optimizer EMA): 0 is off; 0.999 averages over ~1,000 steps. Previews, checkpoint
+    # metrics and exports use the average, which generalizes better than the last step's weights (SEGAN on new noises).
+    ema: float = 0.0
     preview_count: int = 36
     preview_every: int = 100
     checkpoint_every: int = 500

@@ -33,17 +33,27 @@ def choose_checkpoint(run_dir: Path, which: str = "latest") -> CheckpointInfo:
 
 
 def restore_generator(config: TrainConfig, checkpoint: CheckpointInfo):
-    """Rebuild the run's generator from its recipe and load only its weights from the checkpoint."""
+    """Rebuild the run's generator from its recipe and load its weights from the checkpoint: the averaged ones when
+    the run kept an average (config.ema; they live in the generator's optimizer), else the last step's."""
     t = tf()
     from ganstudio.ml.recipes import get
+    from ganstudio.ml.weight_average import has_average, make_optimizer
 
-    generator = get(config.recipe).build(config)["generator"]
+    recipe = get(config.recipe)
+    generator = recipe.build(config)["generator"]
+    tracked = {"generator": generator}
+    if config.ema:
+        optimizer = make_optimizer(recipe.optimizer, config.lr_g, config.beta1, config.beta2, config.ema)
+        optimizer.build(generator.trainable_variables)
+        tracked["opt_g"] = optimizer
     try:
-        status = t.train.Checkpoint(generator=generator).read(str(checkpoint.path / "state"))
-        status.assert_existing_objects_matched().expect_partial()  # D and the optimizers are not wanted
+        status = t.train.Checkpoint(**tracked).read(str(checkpoint.path / "state"))
+        status.assert_existing_objects_matched().expect_partial()  # D (and its optimizer) are not wanted
     except (AssertionError, ValueError, t.errors.OpError) as err:
         raise RunFolderError(f"{checkpoint.path} does not match the run's generator ({type(err).__name__}).",
                              "The checkpoint is damaged or from another run configuration; pick another.") from err
+    if config.ema and has_average(tracked["opt_g"]):
+        tracked["opt_g"].finalize_variable_values(generator.trainable_variables)  # the average becomes the weights
     return generator
 
 

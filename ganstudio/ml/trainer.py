@@ -27,6 +27,7 @@ from ganstudio.ml.config import TrainConfig
 from ganstudio.ml.data import make_dataset, make_generated_dataset, to_float_images
 from ganstudio.ml.recipes import get as get_recipe
 from ganstudio.ml.runtime import make_strategy, tf
+from ganstudio.ml.weight_average import averaged_weights, make_optimizer
 
 log = logging.getLogger(__name__)
 MAX_ROLLBACKS = 3
@@ -103,7 +104,7 @@ class Trainer:
         keras.utils.set_random_seed(c.seed)  # initial weights are a function of the seed: runs are reproducible
         self.models = self.recipe.build(c)
         # A recipe may train a generator alone (the L1-only baseline): optimizers only for the models it built.
-        self.optimizers = {name: self._optimizer(keras, c.lr_g if name == "generator" else c.lr_d) for name in self.models}
+        self.optimizers = {name: self._optimizer(name) for name in self.models}
         for name, opt in self.optimizers.items():
             opt.build(self.models[name].trainable_variables)  # slots must exist before a restore fills them
         self.rng = t.random.Generator.from_seed(c.seed)
@@ -115,10 +116,14 @@ class Trainer:
         if seeds:  # dropout's random stream (pix2pix's noise): without it a resume draws other masks than a straight one
             self.tf_checkpoint = t.train.Checkpoint(**tracked, rng=self.rng, step=self.step_var, seeds=seeds)
 
-    def _optimizer(self, keras, lr: float):
-        if self.recipe.optimizer == "rmsprop":
-            return keras.optimizers.RMSprop(lr)
-        return keras.optimizers.Adam(lr, beta_1=self.config.beta1, beta_2=self.config.beta2)
+    def _optimizer(self, name: str):
+        c = self.config
+        is_g = name == "generator"
+        return make_optimizer(self.recipe.optimizer, c.lr_g if is_g else c.lr_d, c.beta1, c.beta2, c.ema if is_g else 0.0)
+
+    def _averaged(self):
+        """A block in which the generator holds its averaged weights (config.ema), for what the user sees and keeps."""
+        return averaged_weights(self.models["generator"], self.optimizers.get("generator"))
 
     def _load_generator_weights(self, model_dir: Path) -> None:
         """Start from another model's generator (same recipe and sizes): fine-tuning, not a resume: the step, the
@@ -272,6 +277,10 @@ class Trainer:
                                         f"and halved the learning rates ({halved})."))
 
     def _emit_preview(self) -> None:
+        with self._averaged():
+            self._emit_preview_now()
+
+    def _emit_preview_now(self) -> None:
         if self.recipe.make_preview is not None:
             preview = self._paired_preview(self.fixed)
             grid, clips = preview if isinstance(preview, tuple) else (preview, None)
@@ -290,7 +299,9 @@ class Trainer:
     def _checkpoint(self) -> None:
         metric = None
         if self.evaluator is not None:
-            for name, value in self.evaluator(self.models["generator"], self.config).items():
+            with self._averaged():
+                scores = self.evaluator(self.models["generator"], self.config)
+            for name, value in scores.items():
                 self._emit(ev.MetricComputed(self.step, name, value))
                 metric = value if metric is None else metric  # the first metric ranks checkpoints ("best")
         path = self.store.save(self.step, self.tf_checkpoint, self.history, self.fixed, metric)
@@ -304,7 +315,8 @@ class Trainer:
         self._emit_preview()
         from ganstudio.ml.export import export_generator
 
-        model_dir = export_generator(self.models["generator"], self.config, self.run_dir / "model", self.step)
+        with self._averaged():
+            model_dir = export_generator(self.models["generator"], self.config, self.run_dir / "model", self.step)
         self._emit(ev.Finished(self.step, reason, str(model_dir)))
 
     # ---- helpers ------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import numpy as np
 
 from ganstudio.core.atomic import write_text_atomic
 from ganstudio.core.noise_mix import SYNTHETIC_NOISES, babble, mix_at_snr, synthetic_noise
-from ganstudio.core.speech_corpus import opensfx, sources, texts, tts
+from ganstudio.core.speech_corpus import opensfx, sound_packs, sources, texts, tts
 from ganstudio.core.splits import is_held_out
 
 RATE = 16000
@@ -98,7 +98,9 @@ def _tts_utterances(plan: CorpusPlan, rng, summary: dict, say) -> list[tuple[str
 
 
 def _noises(rng, speech: list[np.ndarray], summary: dict):
-    """(train noises, test noises) as (name, samples); opensfx recordings are split by title, synthetic ones train only."""
+    """(train noises, test noises) as (name, samples); opensfx recordings are split by title; the game packs' recordings
+    and the synthetic noises are for training only. Draws no random numbers for the packs: with or without them
+    installed, the test set is the same."""
     train, test = [], []
     if opensfx.OPENSFX_CAT.exists():
         for entry in opensfx.read_cat():
@@ -107,6 +109,7 @@ def _noises(rng, speech: list[np.ndarray], summary: dict):
             if len(samples) >= RATE // 2 and np.abs(samples).max() > 1e-3:
                 held_out = is_held_out(_recording(entry.name, title), NOISE_HOLDOUT)
                 (test if held_out else train).append((_slug(title), samples))
+    train += list(sound_packs.recordings(RATE))
     for kind in SYNTHETIC_NOISES:
         train += [(f"synthetic-{kind}-{k}", 0.1 * synthetic_noise(kind, 20 * RATE, rng, RATE)) for k in range(3)]
     train += [(f"synthetic-babble-{k}", 0.1 * babble(speech, 20 * RATE, rng)) for k in range(4)]

@@ -43,4 +43,6 @@ def missing_packages() -> list[str]:
     """Debian packages the builder would use that are not installed (a smaller corpus is still built without them)."""
     checks = {"asterisk-core-sounds-en-wav": ASTERISK / "en_US_f_Allison", "klettres-data": KLETTRES,
               "openttd-opensfx": Path("/usr/share/games/openttd/baseset/opensfx/opensfx.cat")}
-    return [pkg for pkg, path in checks.items() if not path.exists()]
+    from ganstudio.core.speech_corpus import sound_packs
+
+    return [pkg for pkg, path in checks.items() if not path.exists()] + sound_packs.missing_packages()
