@@ -190,6 +190,7 @@ class TrainPage(QWidget):
                      "checkpoint_saved", "metric_computed", "finished", "failed"):
             getattr(events, name).connect(getattr(self, f"_on_worker_{name}"))
         self.form.learning_rates_changed.connect(self._on_form_learning_rates_changed)
+        self.form.recipe_box.currentIndexChanged.connect(self._on_form_recipe_changed)
         self.data_check.noted.connect(self._log.add)
         self.data_check.passed.connect(self._on_data_check_passed)
         self.data_check.refused.connect(self._on_data_check_refused)
@@ -312,10 +313,7 @@ class TrainPage(QWidget):
         self.loss_plot.clear()
         self.fake_view.clear()
         self.real_view.clear()
-        self._preview_title = self.form.preview_title(job.recipe)
-        self.fake_group.setTitle(self._preview_title)
-        # Paired and speech previews already hold the reference (input | output | target) in one grid.
-        self.real_group.setVisible(self._preview_title == DEFAULT_PREVIEW_TITLE)
+        self._frame_previews(job.recipe)
         self.clip_player.stop()
         self.clip_player.hide()  # until this run's previews bring audio
         self.stats.reset(job.total_steps)
@@ -331,6 +329,23 @@ class TrainPage(QWidget):
 
         self._own_audio = AudioService(self)
         return self._own_audio
+
+    def _on_form_recipe_changed(self) -> None:
+        if self.state == "idle":  # a run's previews keep their frame until the next run starts
+            self.fake_view.clear()
+            self.real_view.clear()
+            self.clip_player.hide()
+            self._frame_previews(self.form.recipe())
+
+    def _frame_previews(self, recipe: str) -> None:
+        """Title the preview boxes for a recipe: generated images beside real ones, or one grid that already holds
+        the reference (paired: input | output | target; speech: noisy | enhanced | clean)."""
+        self._preview_title = self.form.preview_title(recipe)
+        self.fake_group.setTitle(self._preview_title)
+        generated = self._preview_title == DEFAULT_PREVIEW_TITLE
+        self.real_group.setVisible(generated)
+        self.fake_view.set_placeholder("Samples from the fixed z appear here while training" if generated
+                                       else "Previews of the validation set appear here while training")
 
     def _set_state(self, state: str) -> None:
         self.state = state
