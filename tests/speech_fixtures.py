@@ -43,3 +43,19 @@ def write_pair_set(root: Path, names=("a", "b", "c", "d"), seconds: float = 0.2,
         write_audio(root / clean_dir / f"{name}.wav", clean)
         write_audio(root / noisy_dir / f"{name}.wav", clean + 0.05 * rng.standard_normal(clean.size).astype(np.float32))
     return root
+
+
+TINY_SEGAN = dict(ngf=2, ndf=2, batch_size=2, window=1024, preview_every=2, checkpoint_every=2)
+
+
+def train_segan(data_dir: Path, run_dir: Path, steps: int, resume: bool = False, sinks=(), **overrides):
+    """A tiny SEGAN run on the CPU (resumed when `resume`); returns the Trainer after it ran."""
+    from ganstudio.ml.prepare import prepare, resolve_dataset
+    from ganstudio.ml.run_folder import check_resumable
+    from ganstudio.ml.trainer import Trainer
+
+    stored = check_resumable(run_dir, "segan") if resume else None
+    data, config = prepare("segan", resolve_dataset(str(data_dir)), {**TINY_SEGAN, **overrides}, stored)
+    trainer = Trainer(config, data, run_dir, steps, sinks=list(sinks), device="cpu", resume=resume)
+    trainer.run()
+    return trainer

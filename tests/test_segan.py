@@ -11,9 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from speech_fixtures import voiced, write_mix_set, write_pair_set
-
-TINY = dict(ngf=2, ndf=2, batch_size=2, window=1024, preview_every=2, checkpoint_every=2)
+from speech_fixtures import TINY_SEGAN as TINY, train_segan, voiced, write_mix_set, write_pair_set
 
 
 @pytest.fixture
@@ -22,14 +20,8 @@ def no_signal_handlers(monkeypatch):
 
 
 def _train(data_dir: Path, run_dir: Path, steps: int, resume: bool = False, **overrides):
-    from ganstudio.ml.prepare import prepare, resolve_dataset
-    from ganstudio.ml.run_folder import check_resumable
-    from ganstudio.ml.trainer import Trainer
-
-    stored = check_resumable(run_dir, "segan") if resume else None
-    data, config = prepare("segan", resolve_dataset(str(data_dir)), {**TINY, **overrides}, stored)
     events = []
-    Trainer(config, data, run_dir, steps, sinks=[events.append], device="cpu", resume=resume).run()
+    train_segan(data_dir, run_dir, steps, resume, sinks=[events.append], **overrides)
     return events
 
 

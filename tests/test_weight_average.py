@@ -8,21 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from speech_fixtures import write_mix_set
-
-TINY = dict(ngf=2, ndf=2, batch_size=2, window=1024, preview_every=2, checkpoint_every=2, ema=0.5)
-
-
-def _train(data_dir: Path, run_dir: Path, steps: int, resume: bool = False, **overrides):
-    from ganstudio.ml.prepare import prepare, resolve_dataset
-    from ganstudio.ml.run_folder import check_resumable
-    from ganstudio.ml.trainer import Trainer
-
-    stored = check_resumable(run_dir, "segan") if resume else None
-    data, config = prepare("segan", resolve_dataset(str(data_dir)), {**TINY, **overrides}, stored)
-    trainer = Trainer(config, data, run_dir, steps, device="cpu", resume=resume)
-    trainer.run()
-    return trainer
+from speech_fixtures import train_segan, write_mix_set
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +16,9 @@ def averaged_runs(tmp_path_factory):
     """(straight 4-step run's trainer, run dir of 2 steps resumed to 4)."""
     root = tmp_path_factory.mktemp("ema")
     corpus = write_mix_set(root / "corpus", seconds=0.3)
-    straight = _train(corpus, root / "straight", 4)
-    _train(corpus, root / "resumed", 2)
-    _train(corpus, root / "resumed", 4, resume=True)
+    straight = train_segan(corpus, root / "straight", 4, ema=0.5)
+    train_segan(corpus, root / "resumed", 2, ema=0.5)
+    train_segan(corpus, root / "resumed", 4, resume=True)
     return straight, root / "resumed"
 
 
