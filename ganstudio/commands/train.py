@@ -44,6 +44,8 @@ def add_parser(sub) -> None:
     p.add_argument("--variant", choices=["book", "paper"], help="SEGAN: book (5 layers, stride 4) or paper (11, stride 2)")
     p.add_argument("--stft-weight", type=float, help="SEGAN: weight of the multi-resolution STFT loss beside the "
                                                       "L1 (0: the book's L1 only)")
+    p.add_argument("--stoi-weight", type=float, help="SEGAN: weight of 1 − a differentiable STOI (intelligibility) "
+                                                      "beside the L1 (0: off)")
     p.add_argument("--residual", action=argparse.BooleanOptionalAction, default=None,
                    help="SEGAN: the generator adds a correction to its input (default) or, --no-residual, rebuilds "
                         "the waveform as the book's does")

@@ -47,6 +47,7 @@ class TrainConfig:
     window: int = 16384
     variant: str = "book"  # "book" (5 layers, stride 4) | "paper" (11 layers, stride 2)
     stft_weight: float = 0.0  # multi-resolution STFT loss beside the L1 (speech; see ml/losses.py)
+    stoi_weight: float = 0.0  # 1 − a differentiable STOI beside the L1 (speech intelligibility; ml/losses.py)
     residual: bool = False  # enhanced = noisy + the decoder's correction (False: the book's generator, as stored runs had)
     preemphasis: float = 0.0  # 0.95 in the original paper; the book uses none
     snr_min: float = 0.0  # on-the-fly mixtures (clean speech + noise folders): SNR drawn uniformly in dB

@@ -13,6 +13,7 @@ from ganstudio.ml.recipes.base import Recipe
 from ganstudio.ml.runtime import tf
 
 PREVIEW_CLIPS = 4
+STOI_MIN_WINDOW = 8192  # ≥ one STOI segment (30 hops of 200 samples + a 400-sample frame), a multiple of both strides
 
 
 def build(config: TrainConfig) -> dict:
@@ -21,6 +22,9 @@ def build(config: TrainConfig) -> dict:
     if config.window % total_stride(config.variant):
         raise ValueError(f"window {config.window} must be a multiple of {total_stride(config.variant)} for the "
                          f"{config.variant} variant")
+    if config.stoi_weight and config.window < STOI_MIN_WINDOW:
+        raise ValueError(f"the STOI loss needs windows of at least {STOI_MIN_WINDOW} samples (one 375 ms segment); "
+                         f"this run's are {config.window}")
     return {"generator": segan_generator(config.variant, config.ngf, residual=config.residual),
             "discriminator": segan_discriminator(config.window, config.variant, config.ndf)}
 
@@ -41,7 +45,7 @@ def decode_batch(batch, config: TrainConfig):
 def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas: int):
     """D then G on the same batch, each with a fresh z (the book steps G on the next batch; that only adds noise)."""
     from ganstudio.ml.denoiser import generator_stride
-    from ganstudio.ml.losses import multi_resolution_stft
+    from ganstudio.ml.losses import multi_resolution_stft, stoi_loss
 
     t = tf()
     G, D = models["generator"], models["discriminator"]
@@ -52,20 +56,23 @@ def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas
         return rng.normal((t.shape(noisy)[0], t.shape(noisy)[1] // stride, G.inputs[1].shape[-1]))
 
     def reconstruction(fake, clean):
-        """(λ·L1 + μ·multi-resolution STFT, L1, STFT) of the enhanced windows against the clean ones."""
-        l1 = t.reduce_mean(t.abs(fake - clean))
-        stft = multi_resolution_stft(fake[..., 0], clean[..., 0]) if config.stft_weight else t.zeros(())
-        return config.l1_weight * l1 + config.stft_weight * stft, l1, stft
+        """(λ·L1 + μ·multi-resolution STFT + ν·(1 − STOI), {"l1", "stft", "stoi_loss"}) of the enhanced windows
+        against the clean ones; a term whose weight is 0 is not computed and logs 0."""
+        parts = {"l1": t.reduce_mean(t.abs(fake - clean)),
+                 "stft": multi_resolution_stft(fake[..., 0], clean[..., 0]) if config.stft_weight else t.zeros(()),
+                 "stoi_loss": stoi_loss(fake[..., 0], clean[..., 0]) if config.stoi_weight else t.zeros(())}
+        weights = {"l1": config.l1_weight, "stft": config.stft_weight, "stoi_loss": config.stoi_weight}
+        return sum(weights[name] * value for name, value in parts.items()), parts
 
     def l1_step(batch, labels):  # noqa: ARG001 - no adversary (adv_weight 0): the regression baseline, ~3× faster
         noisy, clean = batch
         with t.GradientTape() as tape:
-            g_loss, l1, stft = reconstruction(G([noisy, z_like(noisy)], training=True), clean)
+            g_loss, parts = reconstruction(G([noisy, z_like(noisy)], training=True), clean)
             g_scaled = g_loss / replicas
         g_grads = tape.gradient(g_scaled, G.trainable_variables)
         opt_g.apply_gradients(zip(g_grads, G.trainable_variables))
         zero = t.zeros(())
-        return dict(d_loss=zero, d_real=zero, d_fake=zero, g_loss=g_loss, g_adv=zero, l1=l1, stft=stft,
+        return dict(d_loss=zero, d_real=zero, d_fake=zero, g_loss=g_loss, g_adv=zero, **parts,
                     grad_norm_d=zero, grad_norm_g=t.linalg.global_norm(g_grads) * replicas)
 
     def step(batch, labels):  # noqa: ARG001 - speech batches carry no class labels
@@ -81,12 +88,12 @@ def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas
         with t.GradientTape() as tape:
             fake = G([noisy, z_like(noisy)], training=True)
             g_adv = t.reduce_mean(t.square(D([noisy, fake], training=True) - 1.0))
-            g_rec, l1, stft = reconstruction(fake, clean)
+            g_rec, parts = reconstruction(fake, clean)
             g_loss = config.adv_weight * g_adv + g_rec
             g_scaled = g_loss / replicas
         g_grads = tape.gradient(g_scaled, G.trainable_variables)
         opt_g.apply_gradients(zip(g_grads, G.trainable_variables))
-        return dict(d_loss=d_loss, d_real=d_real, d_fake=d_fake, g_loss=g_loss, g_adv=g_adv, l1=l1, stft=stft,
+        return dict(d_loss=d_loss, d_real=d_real, d_fake=d_fake, g_loss=g_loss, g_adv=g_adv, **parts,
                     grad_norm_d=t.linalg.global_norm(d_grads) * replicas,
                     grad_norm_g=t.linalg.global_norm(g_grads) * replicas)
 
@@ -160,8 +167,9 @@ register(Recipe(
     data_kind="speech",
     preview_title="Validation clips: spectrograms of noisy | enhanced | clean",
     defaults=dict(ngf=16, ndf=16, batch_size=32, lr_g=5e-5, lr_d=5e-5, l1_weight=100.0, adv_weight=1.0,
-                  window=16384, variant="book", residual=True, vary_noise=True, stft_weight=0.0, preemphasis=0.0,
+                  window=16384, variant="book", residual=True, vary_noise=True, stft_weight=0.0, stoi_weight=0.0,
+                  preemphasis=0.0,
                   preview_every=250, checkpoint_every=1000,
                   xla=False,  # XLA on CPU runs the transposed 1-D convs ~4× slower than the default kernels
                   image_size=0, channels=1),
-    loss_names=("d_loss", "d_real", "d_fake", "g_loss", "g_adv", "l1", "stft")))
+    loss_names=("d_loss", "d_real", "d_fake", "g_loss", "g_adv", "l1", "stft", "stoi_loss")))
