@@ -115,6 +115,7 @@ def single_page(out: Path, page: str, models: list[str]) -> int:
     window = MainWindow(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
     window.move(0, 0)
     window.show()
+    window.start_background_warmup()  # as the app does: the status bar shows the device
     if page == "sketch":
         sketch_screenshots(app, window, out, models)
     elif page == "train-speech":
