@@ -52,7 +52,7 @@ from ganstudio.ml.trainer import Trainer
 with np.load(sys.argv[2]) as npz:
     data = LoadedData(npz["images"], npz["labels"], ())
 config = get("dcgan").config(image_size=16, ngf=8, ndf=8, z_dim=8, batch_size=16, channels=1, xla=False,
-                             preview_count=4, preview_every=1000, checkpoint_every=1000)
+                             preview_count=4, preview_every=1000, checkpoint_every=1000, ema=0.5)
 before, events = {}, []
 
 def sink(event):
@@ -68,6 +68,10 @@ result["g_changed"] = sum(not np.array_equal(a, b) for a, b in zip(before["g"], 
 result["d_changed"] = sum(not np.array_equal(a, b) for a, b in zip(before["d"], after_d))
 result["all_finite"] = bool(all(np.isfinite(w).all() for w in after_g + after_d))
 result["history"] = {k: v for k, v in trainer.history.series.items()}
+from pathlib import Path
+from ganstudio.ml.modelfile import load_model
+exported, _ = load_model(Path(sys.argv[1]) / "model")  # the weight average, swapped in under the strategy
+result["export_differs"] = sum(not np.allclose(a, b) for a, b in zip(exported.get_weights(), after_g))
 result["events"] = events
 print("RESULT " + json.dumps(result))
 """
@@ -93,6 +97,7 @@ def test_trainer_runs_two_steps_on_two_replicas(mirrored):
     assert mirrored["device"] == "MirroredStrategy × 2"
     assert mirrored["steps"] == 2 and mirrored["events"][-1] == "Finished"
     assert mirrored["g_changed"] > 0 and mirrored["d_changed"] > 0 and mirrored["all_finite"]
+    assert mirrored["export_differs"] > 0  # --ema: the exported generator is the average, not the last step
     for name in ("d_loss", "g_loss", "grad_norm_d", "grad_norm_g"):
         values = mirrored["history"][name]
         assert len(values) == 2 and all(0 < v < 100 for v in values), (name, values)
