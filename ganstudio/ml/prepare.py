@@ -17,8 +17,8 @@ BUILTIN_ALIASES = {"flowers": 0, "mnist": 1, "fashion-mnist": 2}
 HYPERPARAMETERS = ("batch_size", "image_size", "z_dim", "ngf", "ndf", "kernel", "lr_g", "lr_d", "prior", "seed",
                    "preview_every", "checkpoint_every", "keep_checkpoints", "holdout", "xla",
                    "direction", "l1_weight", "adv_weight", "fm_weight", "d_scales", "n_blocks", "dropout",
-                   "window", "variant", "residual", "stft_weight", "stoi_weight", "preemphasis", "snr_min", "snr_max", "vary_noise",
-                   "ema")
+                   "window", "variant", "residual", "stft_weight", "stoi_weight", "preemphasis", "snr_min", "snr_max",
+                   "vary_noise", "ema")
 
 
 def resolve_dataset(name_or_path: str) -> datasets.DatasetSpec:
