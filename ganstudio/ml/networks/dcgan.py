@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from ganstudio.ml.networks.tricks import maybe_spectral, minibatch_std_layer, normalization
 from ganstudio.ml.runtime import tf
 
 
@@ -37,12 +38,7 @@ def generator(z_dim: int, image_size: int, channels: int, ngf: int = 64, kernel:
     keras = _keras()
     layers = keras.layers
     n = n_upsamples(image_size)
-    z = keras.Input((z_dim,), name="z")
-    inputs, x = [z], z
-    if num_classes:
-        label = keras.Input((), dtype="int32", name="label")
-        inputs.append(label)
-        x = layers.Concatenate()([z, layers.Embedding(num_classes, embed_dim, name="label_embedding")(label)])
+    inputs, x = latent_input(z_dim, num_classes, embed_dim)
     width = ngf * 2 ** (n - 1)
     x = layers.Dense(4 * 4 * width, kernel_initializer=_init(), name="project")(x)  # (4·4·width,)
     x = layers.Reshape((4, 4, width))(x)
@@ -53,28 +49,53 @@ def generator(z_dim: int, image_size: int, channels: int, ngf: int = 64, kernel:
         x = layers.LeakyReLU(0.2)(layers.BatchNormalization()(x))
     x = layers.Conv2DTranspose(channels, kernel, strides=2, padding="same", kernel_initializer=_init(), name="to_image")(x)
     image = layers.Activation("tanh", dtype="float32", name="image")(x)  # (S, S, C)
-    return keras.Model(inputs if num_classes else z, image, name="generator")
+    return keras.Model(inputs, image, name="generator")
 
 
-def discriminator(image_size: int, channels: int, ndf: int = 64, kernel: int = 5, num_classes: int = 0):
-    """image (+ label plane) → n Conv(k, s2) stages doubling channels (no BN on the first) → Dense(1) logit."""
+def discriminator(image_size: int, channels: int, ndf: int = 64, kernel: int = 5, num_classes: int = 0, *,
+                  norm: str = "batch", spectral_norm: bool = False, minibatch_std: bool = False):
+    """image (+ label plane) → n Conv(k, s2) stages doubling channels (no norm on the first) → Dense(1) logit.
+
+    `norm` ("batch" | "layer" | "none"), `spectral_norm` and `minibatch_std` (a feature before the Dense) are the
+    zoo's tricks (networks.tricks); the defaults build the book's discriminator, layer for layer.
+    """
     keras = _keras()
     layers = keras.layers
     n = n_upsamples(image_size)
-    image = keras.Input((image_size, image_size, channels), name="image")
-    inputs, x = [image], image
-    if num_classes:
-        label = keras.Input((), dtype="int32", name="label")
-        inputs.append(label)
-        plane = layers.Embedding(num_classes, image_size * image_size, name="label_plane")(label)
-        x = layers.Concatenate()([image, layers.Reshape((image_size, image_size, 1))(plane)])
+    inputs, x = image_input(image_size, channels, num_classes)
     width = ndf
     for i in range(n):  # image_size → 4
-        x = layers.Conv2D(width, kernel, strides=2, padding="same", kernel_initializer=_init())(x)
+        conv = layers.Conv2D(width, kernel, strides=2, padding="same", kernel_initializer=_init())
+        x = maybe_spectral(conv, spectral_norm)(x)
         if i > 0:
-            x = layers.BatchNormalization()(x)
+            x = normalization(norm)(x)
         x = layers.LeakyReLU(0.2)(x)
         width *= 2
+    if minibatch_std:
+        x = minibatch_std_layer()(x)
     x = layers.Flatten()(x)
-    logit = layers.Dense(1, kernel_initializer=_init(), dtype="float32", name="logit")(x)
-    return keras.Model(inputs if num_classes else image, logit, name="discriminator")
+    dense = layers.Dense(1, kernel_initializer=_init(), dtype="float32", name="logit")
+    return keras.Model(inputs, maybe_spectral(dense, spectral_norm)(x), name="discriminator")
+
+
+def latent_input(z_dim: int, num_classes: int = 0, embed_dim: int = 50):
+    """(model inputs, tensor): z alone, or [z, int32 label] with a small label embedding joined to z (ganhacks)."""
+    keras = _keras()
+    z = keras.Input((z_dim,), name="z")
+    if not num_classes:
+        return z, z
+    label = keras.Input((), dtype="int32", name="label")
+    embedding = keras.layers.Embedding(num_classes, embed_dim, name="label_embedding")(label)
+    return [z, label], keras.layers.Concatenate()([z, embedding])
+
+
+def image_input(image_size: int, channels: int, num_classes: int = 0):
+    """(model inputs, tensor): the image alone, or [image, int32 label] with a learned label plane as a channel."""
+    keras = _keras()
+    layers = keras.layers
+    image = keras.Input((image_size, image_size, channels), name="image")
+    if not num_classes:
+        return image, image
+    label = keras.Input((), dtype="int32", name="label")
+    plane = layers.Embedding(num_classes, image_size * image_size, name="label_plane")(label)
+    return [image, label], layers.Concatenate()([image, layers.Reshape((image_size, image_size, 1))(plane)])

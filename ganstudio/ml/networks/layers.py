@@ -41,9 +41,11 @@ def reflection_pad_class():
 def register_custom_layers() -> None:
     """Call before loading a model file that may contain these layers."""
     from ganstudio.ml.networks.segan import channel_scale_class
+    from ganstudio.ml.networks.tricks import minibatch_std_class
 
     reflection_pad_class()
     channel_scale_class()
+    minibatch_std_class()
 
 
 def reflection_pad(pad: int):
