@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         from ganstudio.app import run_app
 
         return run_app(smoke_test=args.smoke_test)
+    if getattr(args, "graceful_stop", False):
+        args.control = _stop_on_signals()
     try:
         return int(args.func(args) or 0)
     except StudioError as err:
@@ -55,3 +57,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
+
+
+def _stop_on_signals():
+    """A Control that Ctrl+C and SIGTERM stop: a long command (training) checkpoints, exports and exits cleanly."""
+    import signal
+
+    from ganstudio.core.control import Control
+
+    control = Control()
+    signal.signal(signal.SIGINT, lambda *_: control.stop())
+    signal.signal(signal.SIGTERM, lambda *_: control.stop())
+    return control

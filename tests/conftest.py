@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
+THREAD_GRACE_S = 10.0
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +25,20 @@ def collect_garbage_between_tests():
     main thread while a worker traces a tf.function can deadlock on TensorFlow's locks (seen once as a hung suite)."""
     gc.collect()
     yield
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running():
+    """A test must end every thread it started (workers, loaders, players): a leftover one keeps running TensorFlow or
+    Qt work into the next test. Threads get a few seconds to finish their teardown first."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + THREAD_GRACE_S
+    left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    for thread in left:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    still = [t.name for t in left if t.is_alive()]
+    assert not still, f"threads left running after the test: {still}"
 
 
 @pytest.fixture(autouse=True)

@@ -53,6 +53,7 @@ with np.load(sys.argv[2]) as npz:
     data = LoadedData(npz["images"], npz["labels"], ())
 config = get("dcgan").config(image_size=16, ngf=8, ndf=8, z_dim=8, batch_size=16, channels=1, xla=False,
                              preview_count=4, preview_every=1000, checkpoint_every=1000, ema=0.5)
+data = data.with_batches(config.batch_size, config.seed)
 before, events = {}, []
 
 def sink(event):

@@ -47,6 +47,7 @@ class ScriptedTrainer(Trainer):
 
 def collect(trainer_class, config, data, run_dir, total_steps):
     events: list = []
+    data = data.with_batches(config.batch_size, config.seed)
     trainer = trainer_class(config, data, run_dir, total_steps, [events.append], device="cpu")
     return trainer, events
 
@@ -62,6 +63,8 @@ def test_nan_after_a_checkpoint_rolls_back_halves_lrs_and_continues(tmp_path, ti
     assert "halved the learning rates" in notices[0]
     halved = {"lr_g": config.lr_g / 2, "lr_d": config.lr_d / 2}
     assert trainer._lrs() == pytest.approx(halved)
+    changed = [e for e in events if isinstance(e, ev.LearningRatesChanged)]  # so forms show what the run uses
+    assert len(changed) == 1 and changed[0].lrs == pytest.approx(halved) and changed[0].step == 2
     logged = [e for e in events if isinstance(e, ev.StepLogged)]
     assert [e.step for e in logged] == [1, 2, 3, 4, 5, 6]  # the poisoned step never reached a sink
     assert all(e.lrs == pytest.approx(halved) for e in logged[2:])

@@ -28,7 +28,7 @@ from ganstudio.ml.trainer import Trainer
 args = json.loads(sys.argv[1])
 config = TrainConfig.from_dict(args["config"])
 with np.load(args["data"]) as npz:
-    data = LoadedData(npz["images"], npz["labels"], ())
+    data = LoadedData(npz["images"], npz["labels"], ()).with_batches(config.batch_size, config.seed)
 
 def report(event):
     if isinstance(event, (ev.Started, ev.Finished)):
@@ -138,7 +138,9 @@ def test_initial_weights_are_a_function_of_the_seed(tmp_path, tiny_config, tiny_
 
     weights = []
     for i, seed in enumerate((0, 0, 1)):
-        trainer = Trainer(tiny_config(seed=seed), tiny_digits, tmp_path / f"run{i}", 1, device="cpu")
+        config = tiny_config(seed=seed)
+        data = tiny_digits.with_batches(config.batch_size, config.seed)
+        trainer = Trainer(config, data, tmp_path / f"run{i}", 1, device="cpu")
         trainer._prepare()  # builds the networks (no training step)
         weights.append(trainer.generator.get_weights() + trainer.models["discriminator"].get_weights())
     assert all(np.array_equal(a, b) for a, b in zip(weights[0], weights[1]))

@@ -81,8 +81,8 @@ def test_damaged_checkpoint_on_resume(dcgan_run, tiny_config, tiny_digits):
     (broken / "meta.json").write_text(json.dumps({"format": 1, "step": 2, "metric": None}))
     (broken / "state.index").write_bytes(b"garbage")
     (broken / "state.data-00000-of-00001").write_bytes(b"garbage")
-    with pytest.raises(RunFolderError, match="does not fit this run") as caught:
-        Trainer(tiny_config("dcgan"), tiny_digits, dcgan_run, 4, device="cpu", resume=True).run()
+    with pytest.raises(RunFolderError, match="is damaged") as caught:
+        Trainer(tiny_config("dcgan"), tiny_digits.with_batches(8, 0), dcgan_run, 4, device="cpu", resume=True).run()
     assert "Delete that ckpt-* folder" in caught.value.hint
 
 

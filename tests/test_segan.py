@@ -94,7 +94,7 @@ def test_training_logs_lsgan_and_l1_parts_and_previews_spectrograms(segan_runs):
 def test_previews_carry_the_clips_to_listen_to_and_the_cli_saves_them(segan_runs, tmp_path):
     import soundfile
 
-    from ganstudio.commands.train_sinks import SampleFolderSink
+    from ganstudio.core.sample_folder import SampleFolderSink
 
     preview = [e for e in segan_runs[3] if type(e).__name__ == "PreviewReady"][-1]
     fixed_clips = np.load(segan_runs[1] / "checkpoints" / "ckpt-000000004" / "fixed.npz")["clips"]

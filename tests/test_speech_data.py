@@ -24,12 +24,12 @@ def test_layouts_are_recognised_by_their_folders(tmp_path):
 def test_mixtures_hit_the_drawn_snr_and_are_a_pure_function_of_the_step(tmp_path):
     root = write_mix_set(tmp_path / "corpus", seconds=0.5)
     data = load_speech(root, window=4096, batch_size=3, seed=1, snr_range=(10.0, 10.0))
-    batch = data.batches.batch(5)
+    batch = data.sampler.batch(5)
     assert batch.shape == (3, 4096, 2) and batch.dtype == np.float32
-    again = load_speech(root, window=4096, batch_size=3, seed=1, snr_range=(10.0, 10.0)).batches.batch(5)
+    again = load_speech(root, window=4096, batch_size=3, seed=1, snr_range=(10.0, 10.0)).sampler.batch(5)
     np.testing.assert_array_equal(batch, again)
-    assert not np.array_equal(batch, data.batches.batch(6))
-    big = SpeechBatches([voiced(0.25)], data.batches.other, "mix", 4096, 1, 0, (10.0, 10.0)).batch(0)[0]
+    assert not np.array_equal(batch, data.sampler.batch(6))
+    big = SpeechBatches([voiced(0.25)], data.sampler.other, "mix", 4096, 1, 0, (10.0, 10.0)).batch(0)[0]
     clean, noisy = big[..., 0], big[..., 1]  # the whole utterance fits the window: SNR measurable exactly
     assert 10 * np.log10(power(clean) / power(noisy - clean)) == pytest.approx(10.0, abs=0.01)
     assert data.validation.shape == (2, 32768, 2)  # preview clips: whole windows, about 2 s
@@ -60,7 +60,7 @@ def test_varied_noises_are_new_each_time_yet_a_function_of_the_step_and_keep_the
 
 def test_pairs_are_cropped_at_the_same_offset(tmp_path):
     data = load_speech(write_pair_set(tmp_path / "pairs", seconds=0.5), 1024, 2, 0, (0, 15))
-    batch = data.batches.batch(0)
+    batch = data.sampler.batch(0)
     residual = batch[..., 1] - batch[..., 0]  # aligned crops leave only the added white noise
     assert np.std(residual) == pytest.approx(0.05, rel=0.2)
 

@@ -53,16 +53,17 @@ def test_an_empty_data_folder_shows_an_inline_error_and_start_comes_back(qtbot, 
 def test_pause_step_once_and_learning_rate_change_while_running(qtbot, page, tmp_path):
     steps = []
     page.worker.events.steps_logged.connect(steps.extend)
-    notices = []
-    page.worker.events.notice_posted.connect(notices.append)
+    changes = []
+    page.worker.events.learning_rates_changed.connect(changes.append)
     page.start_run("dcgan", MNIST, steps=10_000, run_dir=tmp_path / "run", paused=True)
     assert page.state == "paused" and page.buttons["step"].isEnabled()
-    page.form.lr_g.setValue(1e-4)  # queued now, applied before the next step
+    page.form.field("lr_g").setValue(1e-4)  # queued now, applied before the next step
     qtbot.waitUntil(lambda: page.stats.text("Device") != "–", timeout=120_000)
     page.buttons["step"].click()
     qtbot.waitUntil(lambda: len(steps) == 1, timeout=30_000)
     assert steps[0].lrs["lr_g"] == pytest.approx(1e-4)
-    assert any("lr_g" in n for n in notices)
+    qtbot.waitUntil(lambda: bool(changes), timeout=10_000)
+    assert "lr_g set to 0.0001" in changes[0].reason and changes[0].lrs["lr_g"] == pytest.approx(1e-4)
     page.buttons["resume"].click()
     qtbot.waitUntil(lambda: len(steps) >= 3, timeout=60_000)
     with qtbot.waitSignal(page.run_finished, timeout=60_000) as blocker:
@@ -96,14 +97,15 @@ def test_choices_are_remembered_in_the_injected_settings(qtbot, settings, tmp_pa
     first.form.recipe_box.setCurrentIndex(first.form.recipe_box.findData("cdcgan"))
     first.form.dataset_box.setCurrentIndex(first.form.dataset_box.count() - 1)
     first.form.dataset_box.activated.emit(first.form.dataset_box.count() - 1)  # "Choose folder…" → tmp_path
-    first.form.batch_size.setValue(24)
-    first.form.lr_d.setValue(3e-4)
+    first.form.field("batch_size").setValue(24)
+    first.form.field("lr_d").setValue(3e-4)
     first.loss_plot.set_smoothing(0.3)
     assert first.shutdown(timeout=5)
     second = TrainPage(settings)
     qtbot.addWidget(second)
     assert second.form.recipe() == "cdcgan" and second.form.dataset() == str(tmp_path)
-    assert second.form.batch_size.value() == 24 and second.form.lr_d.value() == pytest.approx(3e-4)
+    assert second.form.field("batch_size").value() == 24
+    assert second.form.field("lr_d").value() == pytest.approx(3e-4)
     assert second.loss_plot.smoothing == pytest.approx(0.3)
 
 
@@ -151,3 +153,24 @@ def test_resume_menu_lists_runs_under_runs_dir_newest_first(qtbot, page, isolate
     page._on_resume_menu_about_to_show()
     texts = [a.text() for a in page.resume_menu.actions() if not a.isSeparator()]
     assert texts == ["cdcgan-flowers64-new  ·  cdcgan, step 80", "dcgan-mnist-old  ·  dcgan, step 40", "Open run folder…"]
+
+
+def test_a_rollback_shows_the_halved_learning_rates_and_a_later_edit_keeps_them(qtbot, settings):
+    """The Trainer halves both rates after a NaN; the form must follow, or the next edit of one rate would send the
+    other's old value back to the run."""
+    from ganstudio.core import events as ev
+
+    page = TrainPage(settings)
+    qtbot.addWidget(page)
+    page.form.field("lr_g").setValue(2e-4)
+    page.form.field("lr_d").setValue(4e-4)
+    sent = []
+    page.form.learning_rates_changed.connect(sent.append)
+    page.worker.events(ev.LearningRatesChanged(7, {"lr_g": 1e-4, "lr_d": 2e-4}, "halved after NaN/Inf"))
+    page.worker.events.drain()
+    assert page.form.field("lr_g").value() == pytest.approx(1e-4)
+    assert page.form.field("lr_d").value() == pytest.approx(2e-4)
+    assert not sent  # showing the run's rates sends nothing back
+    assert "G 0.0001" in page.stats.text("Learning rates") and "D 0.0002" in page.stats.text("Learning rates")
+    page.form.field("lr_g").setValue(5e-5)
+    assert sent[-1] == pytest.approx({"lr_g": 5e-5, "lr_d": 2e-4})

@@ -74,7 +74,7 @@ def test_paired_recipes_show_the_direction_for_ab_folders_only(make_page, tmp_pa
     form = page.form
     assert not form.is_paired() and not form._form.isRowVisible(form.pairs_note) and "direction" not in form.overrides()
     choose(page, "pix2pix", ab)
-    assert form.is_paired() and form._form.isRowVisible(form.direction) and not form._form.isRowVisible(form.z_dim)
+    assert form.is_paired() and form._form.isRowVisible(form.direction) and not form.is_shown("z_dim")
     assert form.overrides()["image_size"] == 128 and "A|B folder" in form.pairs_note.text()
     form.direction.setCurrentIndex(form.direction.findData("BtoA"))
     assert form.overrides()["direction"] == "BtoA"
@@ -83,7 +83,7 @@ def test_paired_recipes_show_the_direction_for_ab_folders_only(make_page, tmp_pa
     assert not form._form.isRowVisible(form.direction) and "direction" not in form.overrides()
     assert "label/image" in form.pairs_note.text()
     choose(page, "dcgan")
-    assert form._form.isRowVisible(form.z_dim) and not form._form.isRowVisible(form.pairs_note)
+    assert form.is_shown("z_dim") and not form._form.isRowVisible(form.pairs_note)
 
 
 def test_a_photo_folder_is_flagged_for_a_paired_recipe(make_page):

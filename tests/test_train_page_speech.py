@@ -27,7 +27,7 @@ def test_speech_runs_hide_image_rows_and_title_the_preview_as_spectrograms(qtbot
     form.recipe_box.setCurrentIndex(form.recipe_box.findData("dcgan"))
     assert page.fake_group.title() == "Generated (fixed z)" and page.real_group.isVisible()
     form.recipe_box.setCurrentIndex(form.recipe_box.findData("segan"))
-    assert not form._form.isRowVisible(form.image_size) and not form._form.isRowVisible(form.z_dim)
+    assert not form.is_shown("image_size") and not form.is_shown("z_dim")
     assert "image_size" not in form.overrides() and form.overrides()["batch_size"] == 32
     page.start_run("segan", str(write_mix_set(tmp_path / "speech")), run_dir=tmp_path / "r")
     assert page.fake_group.title().startswith("Validation clips: spectrograms") and not page.real_group.isVisible()

@@ -1,4 +1,5 @@
-"""`ganstudio recipes` and `ganstudio models`: what can be trained, and which models are installed with their metrics."""
+"""`ganstudio recipes`, `ganstudio losses` and `ganstudio models`: what can be trained and how, and which models are
+installed with their metrics."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from __future__ import annotations
 def add_parsers(sub) -> None:
     p = sub.add_parser("recipes", help="list training recipes")
     p.set_defaults(func=list_recipes)
+    p = sub.add_parser("losses", help="list the adversarial losses (--loss) and what each sets")
+    p.set_defaults(func=list_losses)
     p = sub.add_parser("models", help="list installed models and their metrics")
     p.set_defaults(func=list_models)
 
@@ -16,6 +19,17 @@ def list_recipes(args) -> int:
     for recipe in all_recipes():
         kind = "paired" if recipe.paired else "conditional" if recipe.conditional else "unconditional"
         print(f"{recipe.name:10s} {recipe.title} ({kind}) — {recipe.description}")
+        print(f"{'':10s} losses: {', '.join(recipe.losses)} (default {recipe.losses[0]})")
+    return 0
+
+
+def list_losses(args) -> int:
+    from ganstudio.ml import gan_losses
+
+    for name in gan_losses.names():
+        loss = gan_losses.get(name)
+        sets = ", ".join(f"{k}={v}" for k, v in loss.defaults.items())
+        print(f"{name:8s} {loss.title}: {loss.help}" + (f" [sets {sets}]" if sets else ""))
     return 0
 
 

@@ -6,12 +6,14 @@ Everything becomes uint8 (N, S, S, C) plus optional int labels, so training orde
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from ganstudio.core.batches import BatchSchedule
 from ganstudio.core.errors import DataError
 from ganstudio.core.idx import find_idx_pairs, read_idx
 from ganstudio.core.images import center_crop_resize, is_image_name, load_image
@@ -39,10 +41,27 @@ class LoadedData:
     skipped: list[str] = field(default_factory=list)  # "file: reason" for every unreadable file
     names: list[str] = field(default_factory=list)  # stable item names (relative paths / IDX indices), for splits
     validation: np.ndarray | None = None  # held-out items in the same layout, for previews (paired data sets)
+    schedule: BatchSchedule | None = None  # the training order, once with_batches() has set it
 
     @property
     def channels(self) -> int:
         return int(self.images.shape[-1])
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    # ---- the TrainingData protocol (core/training_data.py) ---------------------------------------------------------
+    def with_batches(self, batch_size: int, seed: int, flip: bool = False) -> LoadedData:
+        """This data set with its training order: the batch of step s is a function of (seed, s)."""
+        return dataclasses.replace(self, schedule=BatchSchedule(len(self.images), batch_size, seed, flip))
+
+    def batches(self, start: int, stop: int):
+        if self.schedule is None:
+            raise RuntimeError("with_batches() sets the batch order before training")
+        return self.schedule.batches(self.images, self.labels, start, stop)
+
+    def preview_pool(self) -> np.ndarray:
+        return self.validation if self.validation is not None and len(self.validation) else self.images
 
 
 def builtin_datasets() -> list[DatasetSpec]:

@@ -20,9 +20,9 @@ class StepLogged:
     step: int
     losses: dict[str, float]
     grad_norms: dict[str, float]
-    images_per_s: float
+    steps_per_s: float  # sinks derive images/s (× batch size) and the ETA from it
     elapsed_s: float
-    lrs: dict[str, float] = field(default_factory=dict)
+    lrs: dict[str, float] = field(default_factory=dict)  # by config field: lr_g, lr_d, …
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,25 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class LearningRatesChanged:
+    """The Trainer changed learning rates itself (NaN rollback) or applied a user's change: forms show these."""
+
+    step: int
+    lrs: dict[str, float]  # by config field: lr_g, lr_d, …
+    reason: str
+
+
+@dataclass(frozen=True)
+class AlarmRaised:
+    """A failure sign seen during training (core.alarms): shown and logged with its usual remedy; never stops a run."""
+
+    step: int
+    kind: str  # "d_wins" | "exploding_gradients" | "mode_collapse" | "oscillation"
+    message: str
+    remedy: str
+
+
+@dataclass(frozen=True)
 class Finished:
     step: int
     reason: str  # "completed" | "stopped"
@@ -67,4 +86,5 @@ class Failed:
     error: str
 
 
-Event = Started | StepLogged | PreviewReady | MetricComputed | CheckpointSaved | Notice | Finished | Failed
+Event = (Started | StepLogged | PreviewReady | MetricComputed | CheckpointSaved | Notice | LearningRatesChanged
+         | AlarmRaised | Finished | Failed)

@@ -64,16 +64,26 @@ def require_speech(root: str | Path) -> SpeechLayout:
 
 @dataclass
 class SpeechData:
-    """What the Trainer needs from a speech data set: a batch maker and fixed validation pairs."""
+    """A speech data set as the Trainer sees it (core/training_data.py): batches drawn by a sampler, and fixed
+    validation pairs for previews."""
 
-    batches: SpeechBatches
+    sampler: SpeechBatches
     validation: np.ndarray | None  # float32 (N, ~2 s, 2): [clean, noisy]
     names: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    images = None  # not an image data set
 
     def __len__(self) -> int:
         return len(self.names)
+
+    def batches(self, start: int, stop: int):
+        labels = np.zeros(self.sampler.batch_size, np.int32)
+        return ((self.sampler.batch(step), labels) for step in range(start, stop))
+
+    def preview_pool(self) -> np.ndarray:
+        """The validation pairs (never trained on), else fixed training crops."""
+        if self.validation is not None and len(self.validation):
+            return self.validation
+        return self.sampler.preview_batch()
 
 
 def load_clips(files: list[Path], rate: int, skipped: list[str], root: Path) -> list[np.ndarray]:

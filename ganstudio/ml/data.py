@@ -1,30 +1,18 @@
-"""tf.data input pipeline over an in-memory uint8 data set, following the deterministic BatchSchedule."""
+"""tf.data input pipeline over any TrainingData (core/training_data.py): its batches, prefetched off the training
+thread."""
 
 from __future__ import annotations
 
-import numpy as np
-
-from ganstudio.core.batches import BatchSchedule
+from ganstudio.core.training_data import TrainingData
 from ganstudio.ml.runtime import tf
 
 
-def make_dataset(images: np.ndarray, labels: np.ndarray | None, schedule: BatchSchedule, start: int, stop: int):
-    """Batches for steps [start, stop) as uint8 images + int32 labels, prefetched off the training thread."""
+def make_dataset(data: TrainingData, start: int, stop: int):
+    """Batches for steps [start, stop); the signature is read from the first one."""
     t = tf()
-    b, shape = schedule.batch_size, images.shape[1:]
-    signature = (t.TensorSpec((b, *shape), t.uint8), t.TensorSpec((b,), t.int32))
-    ds = t.data.Dataset.from_generator(lambda: schedule.batches(images, labels, start, stop), output_signature=signature)
-    return ds.prefetch(2)
-
-
-def make_generated_dataset(batches, batch_size: int, start: int, stop: int):
-    """Batches for steps [start, stop) from an object whose batch(step) is a pure function of the step (speech)."""
-    t = tf()
-    sample = batches.batch(start)
-    zeros = np.zeros(batch_size, np.int32)
-    signature = (t.TensorSpec(sample.shape, t.as_dtype(sample.dtype)), t.TensorSpec((batch_size,), t.int32))
-    ds = t.data.Dataset.from_generator(lambda: ((batches.batch(s), zeros) for s in range(start, stop)),
-                                       output_signature=signature)
+    first, labels = next(iter(data.batches(start, start + 1)))
+    signature = (t.TensorSpec(first.shape, t.as_dtype(first.dtype)), t.TensorSpec(labels.shape, t.int32))
+    ds = t.data.Dataset.from_generator(lambda: data.batches(start, stop), output_signature=signature)
     return ds.prefetch(4)
 
 

@@ -14,11 +14,6 @@ from ganstudio.ml.config import TrainConfig
 from ganstudio.ml.recipes import get as get_recipe
 
 BUILTIN_ALIASES = {"flowers": 0, "mnist": 1, "fashion-mnist": 2}
-HYPERPARAMETERS = ("batch_size", "image_size", "z_dim", "ngf", "ndf", "kernel", "lr_g", "lr_d", "prior", "seed",
-                   "preview_every", "checkpoint_every", "keep_checkpoints", "holdout", "xla",
-                   "direction", "l1_weight", "adv_weight", "fm_weight", "d_scales", "n_blocks", "dropout",
-                   "window", "variant", "residual", "stft_weight", "stoi_weight", "preemphasis", "snr_min", "snr_max",
-                   "vary_noise", "ema")
 
 
 def resolve_dataset(name_or_path: str) -> datasets.DatasetSpec:
@@ -75,7 +70,7 @@ def prepare(recipe_name: str, spec: datasets.DatasetSpec, overrides: dict, resum
     if config.batch_size > len(data.images):
         raise DataError(f"The data set has {len(data.images)} images, fewer than one batch ({config.batch_size}).",
                         "Lower the batch size or add images.")
-    return data, config
+    return data.with_batches(config.batch_size, config.seed, config.flip_augment), config
 
 
 def _fit_to_data(config: TrainConfig, data: datasets.LoadedData, spec: datasets.DatasetSpec, conditional: bool) -> TrainConfig:

@@ -56,4 +56,4 @@ def prepare_paired(recipe, spec: DatasetSpec, overrides: dict, resume_config: Tr
     if config.batch_size > len(data.images):
         raise DataError(f"The data set has {len(data.images)} pairs, fewer than one batch ({config.batch_size}).",
                         "Lower the batch size or add pairs.")
-    return data, config
+    return data.with_batches(config.batch_size, config.seed, config.flip_augment), config

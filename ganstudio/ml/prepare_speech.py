@@ -22,6 +22,6 @@ def prepare_speech(recipe, spec: DatasetSpec, overrides: dict, resume_config: Tr
     if resume_config is None:
         config = config.replace(dataset_path=spec.path, dataset_kind="speech", dataset_name=spec.name, channels=1,
                                 image_size=0)
-    if layout.kind == "mix" and not data.batches.other:
+    if layout.kind == "mix" and not data.sampler.other:
         raise DataError(f"{spec.name} has no noise recordings to mix.", "Add files to its noise/ folder.")
     return data, config

@@ -1,4 +1,5 @@
-"""TensorBoard as an event sink: scalars for losses, grad norms and metrics; images for previews."""
+"""TensorBoard as an event sink: the run's hyperparameters (HParams dashboard), scalars for losses, grad norms,
+learning rates and metrics; images for previews; text for alarms."""
 
 from __future__ import annotations
 
@@ -6,16 +7,18 @@ import logging
 from pathlib import Path
 
 from ganstudio.core import events as ev
+from ganstudio.ml.config import TrainConfig, hyperparameters
 from ganstudio.ml.runtime import tf
 
 log = logging.getLogger(__name__)
 
 
 class TensorBoardSink:
-    def __init__(self, logdir: Path) -> None:
+    def __init__(self, logdir: Path, config: TrainConfig | None = None) -> None:
         # The writer is opened on the first event, i.e. after the trainer has checked the run folder, so a bad
         # output folder is reported by the trainer's clear message rather than by TensorFlow's.
         self.logdir = Path(logdir)
+        self.config = config
         self.writer = None
         self.broken = False
 
@@ -34,12 +37,24 @@ class TensorBoardSink:
         t = tf()
         with self.writer.as_default():
             if isinstance(event, ev.StepLogged):
-                for name, value in {**event.losses, **event.grad_norms}.items():
+                for name, value in {**event.losses, **event.grad_norms, **event.lrs}.items():
                     t.summary.scalar(f"train/{name}", value, step=event.step)
-                t.summary.scalar("train/images_per_s", event.images_per_s, step=event.step)
+                t.summary.scalar("train/steps_per_s", event.steps_per_s, step=event.step)
+            elif isinstance(event, ev.Started) and self.config is not None and not event.resumed:
+                self._write_hparams()
             elif isinstance(event, ev.PreviewReady):
                 t.summary.image(f"preview/{event.kind}", event.grid[None], step=event.step)
             elif isinstance(event, ev.MetricComputed):
                 t.summary.scalar(f"eval/{event.name}", event.value, step=event.step)
+            elif isinstance(event, ev.AlarmRaised):
+                t.summary.text(f"alarms/{event.kind}", f"{event.message} — {event.remedy}", step=event.step)
+                self.writer.flush()  # rare, and worth seeing in TensorBoard at once
             elif isinstance(event, (ev.Finished, ev.CheckpointSaved)):
                 self.writer.flush()
+
+    def _write_hparams(self) -> None:
+        """The config's hyperparameters (the table in ml/config.py), for comparing runs in the HParams dashboard."""
+        from tensorboard.plugins.hparams import api as hparams_api
+
+        values = {f.name: getattr(self.config, f.name) for f in hyperparameters()}
+        hparams_api.hparams({"recipe": self.config.recipe, **values}, trial_id=self.logdir.parent.name)

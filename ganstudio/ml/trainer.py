@@ -1,6 +1,8 @@
 """The training loop: owns steps, previews from a fixed z, checkpoints, exact resume and the NaN guard.
 
-It knows nothing about its caller: events go out to plain callables, control comes in through a `Control`.
+It knows nothing about its caller: events go out to plain callables, control comes in through a `Control`. It knows
+nothing about the recipe or the data either: it calls the recipe's hooks (recipes/base.py) and reads batches through
+the TrainingData protocol (core/training_data.py).
 """
 
 from __future__ import annotations
@@ -11,20 +13,17 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
-
 from ganstudio.core import events as ev
-from ganstudio.core.batches import BatchSchedule
-from ganstudio.core.control import Control
-from ganstudio.core.datasets import LoadedData
+from ganstudio.core.alarms import AlarmWatcher
 from ganstudio.core.atomic import clean_stale_temp
+from ganstudio.core.control import Control
 from ganstudio.core.errors import RunFolderError, StudioError
-from ganstudio.core.grid import tile, to_uint8
 from ganstudio.core.history import LossHistory
+from ganstudio.core.training_data import TrainingData
 from ganstudio.ml import run_folder
 from ganstudio.ml.checkpoints import CheckpointStore
 from ganstudio.ml.config import TrainConfig
-from ganstudio.ml.data import make_dataset, make_generated_dataset, to_float_images
+from ganstudio.ml.data import make_dataset
 from ganstudio.ml.recipes import get as get_recipe
 from ganstudio.ml.runtime import make_strategy, tf
 from ganstudio.ml.weight_average import averaged_weights, make_optimizer
@@ -32,7 +31,6 @@ from ganstudio.ml.weight_average import averaged_weights, make_optimizer
 log = logging.getLogger(__name__)
 MAX_ROLLBACKS = 3
 Sink = Callable[[ev.Event], None]
-_OPT_KEYS = {"generator": "opt_g", "discriminator": "opt_d"}  # checkpoint names, stable across versions
 
 
 class TrainingDiverged(StudioError):
@@ -40,7 +38,7 @@ class TrainingDiverged(StudioError):
 
 
 class Trainer:
-    def __init__(self, config: TrainConfig, data: LoadedData, run_dir: str | Path, total_steps: int,
+    def __init__(self, config: TrainConfig, data: TrainingData, run_dir: str | Path, total_steps: int,
                  sinks: Sequence[Sink] = (), control: Control | None = None, strategy=None, device: str = "auto",
                  resume: bool = False, log_interval_s: float = 0.25, evaluator: Callable | None = None) -> None:
         self.config, self.data, self.total_steps = config, data, total_steps
@@ -54,6 +52,7 @@ class Trainer:
         self.step = 0
         self.rollbacks = 0
         self._pending: list[tuple[int, dict]] = []
+        self.alarms = AlarmWatcher(self.recipe.loss_name(config), label_smoothing=config.label_smoothing)
         self._flush_clock = time.perf_counter()
         self._started_at = time.perf_counter()
 
@@ -75,14 +74,14 @@ class Trainer:
     # ---- set-up -------------------------------------------------------------------------------------------------
     def _prepare(self) -> None:
         t = tf()
+        self.recipe.check_loss(self.recipe.loss_name(self.config))  # before anything is written
+        self.recipe.check(self.config)
         if self.resume:
             run_folder.check_folder(self.run_dir)
         else:
             run_folder.create(self.run_dir, self.config)
         self.store.clean_stale()
         clean_stale_temp(self.run_dir)  # e.g. a model/ export cut short by a kill
-        if getattr(self.data, "batches", None) is None:  # speech data sets make their own batches (core/speech_data.py)
-            self.schedule = BatchSchedule(len(self.data.images), self.config.batch_size, self.config.seed, self.config.flip_augment)
         with self.strategy.scope():
             self._build(t)
         latest = self.store.latest() if self.resume else None
@@ -94,8 +93,9 @@ class Trainer:
             self._init_fixed()
         self._compile(t)
         self._emit(ev.Started(self.step, self.total_steps, self._device_text(), bool(latest)))
-        if self.recipe.make_preview is None:  # recipe previews already show input | output | target
-            self._emit(ev.PreviewReady(self.step, self._real_grid(), kind="real"))
+        reference = self.recipe.reference_grid(self.config, self.data)
+        if reference is not None:
+            self._emit(ev.PreviewReady(self.step, reference, kind="real"))
 
     def _build(self, t) -> None:
         import keras
@@ -103,27 +103,31 @@ class Trainer:
         c = self.config
         keras.utils.set_random_seed(c.seed)  # initial weights are a function of the seed: runs are reproducible
         self.models = self.recipe.build(c)
-        # A recipe may train a generator alone (the L1-only baseline): optimizers only for the models it built.
-        self.optimizers = {name: self._optimizer(name) for name in self.models}
+        # A recipe may leave a declared model out (the L1-only baseline's D): optimizers only for the models built.
+        self.specs = [spec for spec in self.recipe.optimizers if spec.name in self.models]
+        self.optimizers = {spec.name: self._optimizer(spec) for spec in self.specs}
         for name, opt in self.optimizers.items():
             opt.build(self.models[name].trainable_variables)  # slots must exist before a restore fills them
         self.rng = t.random.Generator.from_seed(c.seed)
         self.step_var = t.Variable(0, dtype=t.int64, trainable=False)
-        tracked = {name: self.models[name] for name in ("generator", "discriminator") if name in self.models}
-        tracked.update({_OPT_KEYS[name]: opt for name, opt in self.optimizers.items()})
-        self.tf_checkpoint = self._legacy_checkpoint = t.train.Checkpoint(**tracked, rng=self.rng, step=self.step_var)
+        self.tracked = {**self.models, **{spec.key: self.optimizers[spec.name] for spec in self.specs},
+                        **self.recipe.extra_state(self.models)}
+        self.tf_checkpoint = self._legacy_checkpoint = t.train.Checkpoint(**self.tracked, rng=self.rng, step=self.step_var)
         seeds = dropout_seed_states(self.models.values())
         if seeds:  # dropout's random stream (pix2pix's noise): without it a resume draws other masks than a straight one
-            self.tf_checkpoint = t.train.Checkpoint(**tracked, rng=self.rng, step=self.step_var, seeds=seeds)
+            self.tf_checkpoint = t.train.Checkpoint(**self.tracked, rng=self.rng, step=self.step_var, seeds=seeds)
 
-    def _optimizer(self, name: str):
+    def _optimizer(self, spec):
         c = self.config
-        is_g = name == "generator"
-        return make_optimizer(self.recipe.optimizer, c.lr_g if is_g else c.lr_d, c.beta1, c.beta2, c.ema if is_g else 0.0)
+        kind = c.optimizer or self.recipe.optimizer
+        return make_optimizer(kind, getattr(c, spec.lr_key), c.beta1, c.beta2, c.ema if spec.averaged else 0.0)
 
     def _averaged(self):
         """A block in which the generator holds its averaged weights (config.ema), for what the user sees and keeps."""
-        return averaged_weights(self.models["generator"], self.optimizers.get("generator"))
+        averaged = next((spec.name for spec in self.specs if spec.averaged), None)
+        if averaged is None:
+            return averaged_weights(None, None)
+        return averaged_weights(self.models[averaged], self.optimizers[averaged])
 
     def _load_generator_weights(self, model_dir: Path) -> None:
         """Start from another model's generator (same recipe and sizes): fine-tuning, not a resume: the step, the
@@ -142,16 +146,10 @@ class Trainer:
         self._emit(ev.Notice(0, f"Generator starts from {model_dir} ({manifest.title})."))
 
     def _init_fixed(self) -> None:
-        c = self.config
-        if self.recipe.init_fixed is not None:
-            self.fixed = self.recipe.init_fixed(c, self.data)
-            return
-        rng = np.random.default_rng([c.seed, 1])
-        z = rng.uniform(-1, 1, (c.preview_count, c.z_dim)) if c.prior == "uniform" else rng.standard_normal((c.preview_count, c.z_dim))
-        labels = np.arange(c.preview_count, dtype=np.int32) % max(1, c.num_classes)
-        self.fixed = {"z": z.astype(np.float32), "labels": labels}
+        self.fixed = self.recipe.init_fixed(self.config, self.data)
 
     def _restore(self, path: Path) -> None:
+        self._check_contents(path)
         try:
             self._checkpoint_for(path).read(str(path / "state")).assert_existing_objects_matched()
             self.history, self.fixed = self.store.load_extras(path)
@@ -160,6 +158,21 @@ class Trainer:
                                  "Delete that ckpt-* folder to resume from the one before, or start a new run.") from err
         self.step = int(self.step_var.numpy())
         self.history.truncate(self.step)
+        self.alarms.replay(self.history.steps, self.history.series)
+
+    def _check_contents(self, path: Path) -> None:
+        """Every model, optimizer and state the recipe declares must be in the checkpoint: a missing one would
+        silently keep its fresh initial values."""
+        try:
+            names = checkpoint_children(path / "state")
+        except (ValueError, tf().errors.OpError) as err:
+            raise RunFolderError(f"The checkpoint {path} is damaged: its state cannot be read ({type(err).__name__}).",
+                                 "Delete that ckpt-* folder to resume from the one before, or start a new run.") from err
+        missing = [key for key in self.tracked if key not in names]
+        if missing:
+            raise RunFolderError(f"The checkpoint {path} has no {', '.join(missing)}: it was not written by a "
+                                 f"{self.recipe.title} run with these settings.",
+                                 "Resume it with the recipe and options that wrote it, or start a new run.")
 
     def _checkpoint_for(self, path: Path):
         """Checkpoints written before dropout seed states were saved restore without them (then not bit-exact)."""
@@ -170,7 +183,7 @@ class Trainer:
 
     def _compile(self, t) -> None:
         step_fn = self.recipe.make_step(self.models, self.optimizers, self.rng, self.config, self.strategy.num_replicas_in_sync)
-        decode = self.recipe.decode_batch or (lambda batch, _config: to_float_images(batch))
+        decode = self.recipe.decode_batch
         if self.config.xla:
             step_fn = t.function(step_fn, jit_compile=True)  # per replica: XLA cannot compile strategy.run itself
         strategy, config = self.strategy, self.config
@@ -181,18 +194,9 @@ class Trainer:
             out = strategy.run(lambda im, lab: step_fn(decode(im, config), lab), args=(images, labels))
             return {k: strategy.reduce("MEAN", v, axis=None) for k, v in out.items()}
 
-        G = self.models["generator"]
-        conditional = self.config.num_classes > 0
-
-        @t.function
-        def preview(z, labels):
-            return G([z, labels] if conditional else z, training=False)
-
-        self._train_step, self._preview = train_step, preview
-        if self.recipe.make_preview is not None:
-            self._paired_preview = self.recipe.make_preview(self.models, self.config)
-        self._preview_metrics = (self.recipe.preview_metrics(self.models, self.config)
-                                 if self.recipe.preview_metrics is not None else None)
+        self._train_step = train_step
+        self._preview = self.recipe.make_preview(self.models, self.config)
+        self._preview_metrics = self.recipe.preview_metrics(self.models, self.config)
 
     # ---- the loop -----------------------------------------------------------------------------------------------
     def _loop(self) -> None:
@@ -221,26 +225,26 @@ class Trainer:
         self._finish("completed" if self.step >= self.total_steps else "stopped")
 
     def _iterator(self):
-        batches = getattr(self.data, "batches", None)
-        if batches is not None:
-            ds = make_generated_dataset(batches, self.config.batch_size, self.step, self.total_steps)
-        else:
-            ds = make_dataset(self.data.images, self.data.labels, self.schedule, self.step, self.total_steps)
+        ds = make_dataset(self.data, self.step, self.total_steps)
         return iter(self.strategy.experimental_distribute_dataset(ds))
 
     def _apply_changes(self) -> None:
+        by_key = {spec.lr_key: self.optimizers[spec.name] for spec in self.specs}
+        applied = {}
         for key, value in self.control.take_changes().items():
-            name = {"lr_g": "generator", "lr_d": "discriminator"}.get(key)
-            if name in self.optimizers:
-                self.optimizers[name].learning_rate.assign(float(value))
-                self._emit(ev.Notice(self.step, f"{key} set to {value:g}"))
+            if key in by_key:
+                by_key[key].learning_rate.assign(float(value))
+                applied[key] = float(value)
+        if applied:
+            changed = ", ".join(f"{key} set to {value:g}" for key, value in applied.items())
+            self._emit(ev.LearningRatesChanged(self.step, self._lrs(), changed))
 
     def _flush(self) -> bool:
         """Turn pending step outputs into events; False (after a rollback) when a loss was NaN/Inf."""
         if not self._pending:
             return True
         now = time.perf_counter()
-        rate = len(self._pending) * self.config.batch_size / max(now - self._flush_clock, 1e-9)
+        rate = len(self._pending) / max(now - self._flush_clock, 1e-9)  # steps/s
         self._flush_clock = now
         pending, self._pending = self._pending, []
         lrs = self._lrs()
@@ -253,11 +257,11 @@ class Trainer:
             norms = {k: v for k, v in values.items() if k.startswith("grad_norm")}
             self.history.append(step, values)
             self._emit(ev.StepLogged(step, losses, norms, rate, time.perf_counter() - self._started_at, lrs))
+            self._watch(self.alarms.on_step, step, losses, norms)
         return True
 
     def _lrs(self) -> dict[str, float]:
-        return {key: float(self.optimizers[name].learning_rate.numpy())
-                for name, key in (("generator", "lr_g"), ("discriminator", "lr_d")) if name in self.optimizers}
+        return {spec.lr_key: float(self.optimizers[spec.name].learning_rate.numpy()) for spec in self.specs}
 
     def _rollback(self, bad_step: int, values: dict) -> None:
         latest = self.store.latest()
@@ -269,32 +273,36 @@ class Trainer:
         self.rollbacks += 1
         lrs = self._lrs()
         self._restore(latest.path)
-        for key, name in (("lr_g", "generator"), ("lr_d", "discriminator")):
-            if name in self.optimizers:
-                self.optimizers[name].learning_rate.assign(lrs[key] * 0.5)
+        for spec in self.specs:
+            self.optimizers[spec.name].learning_rate.assign(lrs[spec.lr_key] * 0.5)
         halved = ", ".join(f"{k}={v * 0.5:g}" for k, v in lrs.items())
-        self._emit(ev.Notice(self.step, f"{bad} became NaN/Inf at step {bad_step}: rolled back to step {self.step} "
-                                        f"and halved the learning rates ({halved})."))
+        message = (f"{bad} became NaN/Inf at step {bad_step}: rolled back to step {self.step} and halved the "
+                   f"learning rates ({halved}).")
+        self._emit(ev.Notice(self.step, message))
+        self._emit(ev.LearningRatesChanged(self.step, self._lrs(), "halved after NaN/Inf"))
 
     def _emit_preview(self) -> None:
         with self._averaged():
             self._emit_preview_now()
 
     def _emit_preview_now(self) -> None:
-        if self.recipe.make_preview is not None:
-            preview = self._paired_preview(self.fixed)
-            grid, clips = preview if isinstance(preview, tuple) else (preview, None)
-            self._emit(ev.PreviewReady(self.step, grid, clips=clips))
-            for name, value in (self._preview_metrics(self.fixed) if self._preview_metrics else {}).items():
-                self._emit(ev.MetricComputed(self.step, name, value))
-            return
-        fake = self._preview(self.fixed["z"], self.fixed["labels"]).numpy()
-        self._emit(ev.PreviewReady(self.step, tile(to_uint8(fake))))
+        preview = self._preview(self.fixed)
+        preview = preview if isinstance(preview, dict) else {"grid": preview}  # see Recipe.make_preview
+        self._emit(ev.PreviewReady(self.step, preview["grid"], clips=preview.get("clips")))
+        for name, value in self._preview_metrics(self.fixed).items():
+            self._emit(ev.MetricComputed(self.step, name, value))
+        if preview.get("samples") is not None:
+            self._watch(self.alarms.on_preview, self.step, preview["samples"])
 
-    def _real_grid(self) -> np.ndarray:
-        n = min(self.config.preview_count, len(self.data.images))
-        idx = np.random.default_rng(self.config.seed).choice(len(self.data.images), n, replace=False)
-        return tile(self.data.images[idx])
+    def _watch(self, check, *args) -> None:
+        """Failure alarms (core/alarms.py) go out as events; a fault in the watcher never stops the run."""
+        try:
+            alarms = check(*args)
+        except Exception:  # noqa: BLE001
+            log.exception("the alarm watcher failed")
+            return
+        for alarm in alarms:
+            self._emit(alarm)
 
     def _checkpoint(self) -> None:
         metric = None
@@ -337,3 +345,13 @@ def dropout_seed_states(models) -> list:
     """The tf.Variables holding the random state of the models' dropout layers (Keras does not checkpoint them)."""
     return [layer.seed_generator.state.value for model in models for layer in model.layers
             if getattr(layer, "seed_generator", None) is not None]
+
+
+def checkpoint_children(prefix: Path) -> set[str]:
+    """The names a tf.train.Checkpoint was given (its root's children): variable paths alone do not tell, since a
+    variable is saved once, under whichever owner is found first (a model's weights may sit under its optimizer)."""
+    from tensorflow.core.protobuf import trackable_object_graph_pb2
+
+    graph = trackable_object_graph_pb2.TrackableObjectGraph()
+    graph.ParseFromString(tf().train.load_checkpoint(str(prefix)).get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH"))
+    return {child.local_name for child in graph.nodes[0].children}

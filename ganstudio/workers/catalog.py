@@ -18,10 +18,36 @@ class RecipeChoice:
     title: str
     description: str
     conditional: bool
-    defaults: dict = field(default_factory=dict)  # hyperparameter defaults (TrainConfig fields)
+    defaults: dict = field(default_factory=dict)  # a new run's full config with the default loss (TrainConfig fields)
     paired: bool = False  # trains on (condition, photo) pairs: pix2pix / pix2pixHD folders, checked before a run
     data_kind: str = "images"  # "speech" for SEGAN: no image size, no z size
     preview_title: str = "Generated (fixed z)"
+    family: str = "gan"  # which hyperparameters apply (HyperparameterChoice.families)
+    losses: tuple[str, ...] = ("ns",)  # the adversarial losses it takes, its default first
+    learning_rates: tuple[tuple[str, str], ...] = (("lr_g", "LR generator"), ("lr_d", "LR discriminator"))
+    presets: dict = field(default_factory=dict)  # network sizes by preset name ("lean", "book")
+
+
+@dataclass(frozen=True)
+class HyperparameterChoice:
+    """One row of the hyperparameter table (ml/config.py) that the Train form shows."""
+
+    name: str
+    kind: str  # "int" | "float" | "bool" | "str"
+    title: str
+    help: str
+    families: tuple[str, ...]
+    low: float | None = None
+    high: float | None = None
+    choices: tuple = ()
+
+
+@dataclass(frozen=True)
+class LossChoice:
+    name: str
+    title: str
+    help: str
+    defaults: dict = field(default_factory=dict)  # what choosing it sets (n_critic, learning rates, …)
 
 
 @dataclass(frozen=True)
@@ -37,12 +63,28 @@ class RunSummary:
 def recipe_choices() -> list[RecipeChoice]:
     import dataclasses
 
-    from ganstudio.ml.config import TrainConfig
     from ganstudio.ml.recipes import all_recipes
 
-    base = dataclasses.asdict(TrainConfig(recipe=""))
-    return [RecipeChoice(r.name, r.title, r.description, r.conditional, {**base, **r.defaults}, bool(r.paired),
-                         r.data_kind, r.preview_title) for r in all_recipes()]
+    return [RecipeChoice(r.name, r.title, r.description, r.conditional, dataclasses.asdict(r.config()),
+                         bool(r.paired), r.data_kind, r.preview_title, r.family, tuple(r.losses),
+                         tuple((spec.lr_key, spec.title) for spec in r.optimizers), dict(r.presets))
+            for r in all_recipes()]
+
+
+def hyperparameter_choices() -> list[HyperparameterChoice]:
+    """The form's rows of the hyperparameter table, in its order."""
+    from ganstudio.ml.config import hyperparameters
+
+    return [HyperparameterChoice(f.name, f.type, f.metadata["title"] or f.name.replace("_", " ").capitalize(),
+                                 f.metadata["help"], f.metadata["families"], f.metadata["low"], f.metadata["high"],
+                                 f.metadata["choices"]) for f in hyperparameters() if f.metadata["form"]]
+
+
+def loss_choices() -> dict[str, LossChoice]:
+    from ganstudio.ml import gan_losses
+
+    return {name: LossChoice(name, loss.title, loss.help, dict(loss.defaults))
+            for name in gan_losses.names() for loss in [gan_losses.get(name)]}
 
 
 def dataset_choices() -> list[DatasetSpec]:

@@ -45,6 +45,8 @@ class EventBridge(QObject):
     metric_computed = Signal(object)  # events.MetricComputed
     checkpoint_saved = Signal(object)  # events.CheckpointSaved
     notice_posted = Signal(str)
+    learning_rates_changed = Signal(object)  # events.LearningRatesChanged: the run changed them (rollback) or applied them
+    alarm_raised = Signal(object)  # events.AlarmRaised: every one, in order (never coalesced like steps)
     finished = Signal(object)  # events.Finished
     failed = Signal(str)
     _woken = Signal()  # crosses from the training thread to the GUI thread (queued)
@@ -110,6 +112,7 @@ class EventBridge(QObject):
     def _deliver(self, event) -> None:
         signal_for = {Prepared: self.prepared, HistoryLoaded: self.history_loaded, ev.Started: self.started,
                       ev.MetricComputed: self.metric_computed, ev.CheckpointSaved: self.checkpoint_saved,
+                      ev.AlarmRaised: self.alarm_raised, ev.LearningRatesChanged: self.learning_rates_changed,
                       ev.Finished: self.finished}
         if isinstance(event, ev.Notice):
             self.notice_posted.emit(event.message)

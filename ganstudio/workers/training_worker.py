@@ -10,32 +10,20 @@ import dataclasses
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject
 
 from ganstudio.core import events as ev
 from ganstudio.core.control import Control
-from ganstudio.core.datasets import DatasetSpec
 from ganstudio.core.errors import StudioError
+from ganstudio.core.run_request import RunRequest
 from ganstudio.workers.event_bridge import EventBridge, HistoryLoaded, Prepared
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class TrainJob:
-    """One training request. For a resume, recipe and dataset may be empty: the run folder's config names them."""
-
-    recipe: str
-    dataset: DatasetSpec | str | None  # a spec, a built-in alias (mnist, flowers) or a folder path
-    run_dir: Path
-    total_steps: int
-    overrides: dict = field(default_factory=dict)  # TrainConfig fields (batch_size, lr_g, image_size, …)
-    resume: bool = False
-    device: str = "auto"  # auto | cpu | gpu
-    tensorboard: bool = True  # also write TensorBoard event files into the run folder
+TrainJob = RunRequest  # one training request of the page: the same run builder as `ganstudio train`
 
 
 class TrainingWorker(QObject):
@@ -95,10 +83,10 @@ class TrainingWorker(QObject):
     def stop(self) -> None:
         self._control.stop()
 
-    def set_learning_rates(self, lr_g: float | None = None, lr_d: float | None = None) -> None:
-        changes = {k: v for k, v in (("lr_g", lr_g), ("lr_d", lr_d)) if v is not None}
-        if changes:
-            self._control.set_hyperparameters(**changes)
+    def set_learning_rates(self, **lrs: float) -> None:
+        """Learning rates by config field (lr_g=…, lr_d=…); the run applies them before its next step."""
+        if lrs:
+            self._control.set_hyperparameters(**lrs)
 
     @property
     def paused(self) -> bool:
@@ -116,23 +104,15 @@ class TrainingWorker(QObject):
                 self.events(ev.Failed(0, str(err)))
 
     def _make_trainer(self, job: TrainJob, control: Control):
-        from ganstudio.ml.prepare import prepare
-        from ganstudio.ml.run_folder import check_resumable, read_config
-        from ganstudio.ml.trainer import Trainer
+        from ganstudio.ml.run_builder import make_trainer, prepare_run
 
-        run_dir = Path(job.run_dir)
-        stored = None
-        if job.resume:
-            stored = check_resumable(run_dir, job.recipe) if job.recipe else read_config(run_dir)
-        spec = _resolve_dataset(job.dataset or stored.dataset_path)
-        data, config = prepare(job.recipe or stored.recipe, spec, job.overrides, stored)
-        items = len(data.images) if getattr(data, "images", None) is not None else len(data)  # speech: recordings
-        self.events(Prepared(dataclasses.asdict(config), str(run_dir), items, list(data.skipped)))
+        prepared = prepare_run(job)
+        config, data = prepared.config, prepared.data
+        self.events(Prepared(dataclasses.asdict(config), str(job.run_dir), len(data), list(data.skipped)))
         self._post_skipped(data.skipped)
         if job.resume:
-            self._post_history(run_dir)
-        sinks = [self.events, *self._extra_sinks(job, run_dir)]
-        return Trainer(config, data, run_dir, job.total_steps, sinks, control, device=job.device, resume=job.resume)
+            self._post_history(Path(job.run_dir))
+        return make_trainer(prepared, [self.events], control)
 
     def _post_skipped(self, skipped: list[str]) -> None:
         if skipped:
@@ -149,17 +129,3 @@ class TrainingWorker(QObject):
             history, _ = CheckpointStore.load_extras(latest.path)
             history.truncate(latest.step)
             self.events(HistoryLoaded(history, latest.step))
-
-    @staticmethod
-    def _extra_sinks(job: TrainJob, run_dir: Path) -> list:
-        if not job.tensorboard:
-            return []
-        from ganstudio.ml.tensorboard import TensorBoardSink
-
-        return [TensorBoardSink(run_dir / "tensorboard")]
-
-
-def _resolve_dataset(dataset: DatasetSpec | str) -> DatasetSpec:
-    from ganstudio.ml.prepare import resolve_dataset
-
-    return dataset if isinstance(dataset, DatasetSpec) else resolve_dataset(str(dataset))

@@ -34,6 +34,8 @@ def get(name: str) -> Recipe:
 
 def _load_builtin() -> None:
     from ganstudio.ml.recipes import dcgan  # noqa: F401  (registers dcgan and cdcgan)
+    from ganstudio.ml.recipes import resnet  # noqa: F401
+    from ganstudio.ml.recipes import mlp  # noqa: F401
     from ganstudio.ml.recipes import pix2pix  # noqa: F401  (registers pix2pix and unet-l1)
     from ganstudio.ml.recipes import pix2pixhd  # noqa: F401
     from ganstudio.ml.recipes import segan  # noqa: F401

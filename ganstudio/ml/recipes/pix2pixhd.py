@@ -6,11 +6,13 @@ gradients from its own loss, and Adam is per-parameter.
 
 from __future__ import annotations
 
-from ganstudio.ml.config import TrainConfig
+from ganstudio.ml import gan_losses
+from ganstudio.ml.config import TRANSLATION, TrainConfig
 from ganstudio.ml.recipes import register, translation_common as common
 from ganstudio.ml.recipes.base import Recipe
 from ganstudio.ml.runtime import tf
 from ganstudio.ml.translation_inputs import condition_channels
+from ganstudio.ml.update import update
 
 N_LAYERS = 3  # stride-2 convs per PatchGAN: score maps at H/8, H/16, H/32
 
@@ -32,11 +34,6 @@ def split_scales(outputs: list, scales: int) -> list[tuple[list, object]]:
     return [(outputs[k * per: (k + 1) * per - 1], outputs[(k + 1) * per - 1]) for k in range(scales)]
 
 
-def _mse(x, target: float):
-    t = tf()
-    return t.reduce_mean(t.square(x - target))
-
-
 def feature_matching(real_scales, fake_scales):
     """Σ_scales Σ_layers mean|D_k^i(real) − D_k^i(fake)|, averaged over scales (pix2pixHD's 1/num_D weighting)."""
     t = tf()
@@ -51,34 +48,31 @@ def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas
     t = tf()
     G, D = models["generator"], models["discriminator"]
     opt_g, opt_d = optimizers["generator"], optimizers["discriminator"]
-    scales = config.d_scales
+    loss = gan_losses.get(config.loss or "lsgan")
+
+    def outputs(condition, image):
+        return split_scales(D([condition, image], training=True), config.d_scales)
+
+    def d_loss(condition, target):
+        real, fake = outputs(condition, target), outputs(condition, G(condition, training=True))
+        d_real, d_fake, _ = gan_losses.adversarial_terms(loss, [s for _, s in real], [s for _, s in fake])
+        return 0.5 * (d_real + d_fake), {"d_real": d_real, "d_fake": d_fake}
+
+    def g_loss(condition, target):
+        fake_image = G(condition, training=True)
+        real, fake = outputs(condition, target), outputs(condition, fake_image)
+        adv = gan_losses.adversarial_terms(loss, [s for _, s in real], [s for _, s in fake])[2]
+        fm = feature_matching(real, fake)
+        l1 = t.reduce_mean(t.abs(target - fake_image))
+        total = config.adv_weight * adv + config.fm_weight * fm + config.l1_weight * l1
+        return total, {"g_adv": adv, "fm": fm, "l1": l1}
 
     def step(batch, labels):  # noqa: ARG001 - paired batches carry no class labels
         condition, target = batch
-        with t.GradientTape() as tape:
-            fake = G(condition, training=True)
-            real_out = split_scales(D([condition, target], training=True), scales)
-            fake_out = split_scales(D([condition, fake], training=True), scales)
-            d_real = sum(_mse(score, 1.0) for _, score in real_out)
-            d_fake = sum(_mse(score, 0.0) for _, score in fake_out)
-            d_loss = 0.5 * (d_real + d_fake)
-            d_scaled = d_loss / replicas
-        d_grads = tape.gradient(d_scaled, D.trainable_variables)
-        opt_d.apply_gradients(zip(d_grads, D.trainable_variables))
-        with t.GradientTape() as tape:
-            fake = G(condition, training=True)
-            real_out = split_scales(D([condition, target], training=True), scales)
-            fake_out = split_scales(D([condition, fake], training=True), scales)
-            adv = sum(_mse(score, 1.0) for _, score in fake_out)
-            fm = feature_matching(real_out, fake_out)
-            l1 = t.reduce_mean(t.abs(target - fake))
-            g_loss = config.adv_weight * adv + config.fm_weight * fm + config.l1_weight * l1
-            g_scaled = g_loss / replicas
-        g_grads = tape.gradient(g_scaled, G.trainable_variables)
-        opt_g.apply_gradients(zip(g_grads, G.trainable_variables))
-        return {"d_loss": d_loss, "d_real": d_real, "d_fake": d_fake, "g_loss": g_loss, "g_adv": adv, "fm": fm,
-                "l1": l1, "grad_norm_d": t.linalg.global_norm(d_grads) * replicas,
-                "grad_norm_g": t.linalg.global_norm(g_grads) * replicas}
+        d_total, d_parts, d_norm = update(D, opt_d, lambda: d_loss(condition, target), replicas)
+        g_total, g_parts, g_norm = update(G, opt_g, lambda: g_loss(condition, target), replicas)
+        return {"d_loss": d_total, **d_parts, "g_loss": g_total, **g_parts, "grad_norm_d": d_norm,
+                "grad_norm_g": g_norm}
 
     return step
 
@@ -87,11 +81,9 @@ register(Recipe(
     name="pix2pixhd", title="pix2pixHD-lite",
     description="Label map → photo (book ch. 6): global generator with reflection padding and residual blocks, "
                 "multi-scale PatchGANs (LSGAN), feature matching ×10, L1 ×10. Paired data: train_label/ + train_img/.",
-    conditional=False, build=build, make_step=make_step, paired=True, model_kind="translator",
-    decode_batch=common.decode_batch, init_fixed=common.init_fixed, make_preview=common.make_preview,
-    preview_title=common.PREVIEW_TITLE,
+    family=TRANSLATION, losses=("lsgan", *(name for name in gan_losses.PAIR_LOSSES if name != "lsgan")),
+    build=build, make_step=make_step, paired=True, model_kind="translator", **common.TRANSLATION_HOOKS,
     defaults=dict(image_size=128, ngf=16, ndf=32, batch_size=8, lr_g=2e-4, lr_d=2e-4, beta1=0.5, beta2=0.999,
                   d_scales=3, n_blocks=4, dropout=0.2, fm_weight=10.0, l1_weight=10.0, adv_weight=1.0,
                   preview_every=200, checkpoint_every=1000, flip_augment=True),
-    loss_names=("d_loss", "d_real", "d_fake", "g_loss", "g_adv", "fm", "l1"),
 ))

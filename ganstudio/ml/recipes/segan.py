@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ganstudio.ml.config import TrainConfig
+from ganstudio.ml import gan_losses
+from ganstudio.ml.config import SPEECH, TrainConfig
 from ganstudio.ml.recipes import register
 from ganstudio.ml.recipes.base import Recipe
 from ganstudio.ml.runtime import tf
+from ganstudio.ml.update import update
 
 PREVIEW_CLIPS = 4
 STOI_MIN_WINDOW = 8192  # ≥ one STOI segment (30 hops of 200 samples + a 400-sample frame), a multiple of both strides
@@ -48,6 +50,7 @@ def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas
     from ganstudio.ml.losses import multi_resolution_stft, stoi_loss
 
     t = tf()
+    loss = gan_losses.get(config.loss or "lsgan")
     G, D = models["generator"], models["discriminator"]
     opt_g, opt_d = optimizers["generator"], optimizers["discriminator"]
     stride = generator_stride(G)
@@ -64,46 +67,42 @@ def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas
         weights = {"l1": config.l1_weight, "stft": config.stft_weight, "stoi_loss": config.stoi_weight}
         return sum(weights[name] * value for name, value in parts.items()), parts
 
-    def l1_step(batch, labels):  # noqa: ARG001 - no adversary (adv_weight 0): the regression baseline, ~3× faster
-        noisy, clean = batch
-        with t.GradientTape() as tape:
-            g_loss, parts = reconstruction(G([noisy, z_like(noisy)], training=True), clean)
-            g_scaled = g_loss / replicas
-        g_grads = tape.gradient(g_scaled, G.trainable_variables)
-        opt_g.apply_gradients(zip(g_grads, G.trainable_variables))
-        zero = t.zeros(())
-        return dict(d_loss=zero, d_real=zero, d_fake=zero, g_loss=g_loss, g_adv=zero, **parts,
-                    grad_norm_d=zero, grad_norm_g=t.linalg.global_norm(g_grads) * replicas)
+    def g_loss(noisy, clean):
+        fake = G([noisy, z_like(noisy)], training=True)
+        rec, parts = reconstruction(fake, clean)
+        if not config.adv_weight:
+            return rec, {"g_adv": t.zeros(()), **parts}
+        fake_scores = D([noisy, fake], training=True)
+        real_scores = D([noisy, clean], training=True) if loss.relativistic else fake_scores
+        g_adv = loss.terms(real_scores, fake_scores)[2]
+        return config.adv_weight * g_adv + rec, {"g_adv": g_adv, **parts}
+
+    def d_loss(noisy, clean):
+        fake = G([noisy, z_like(noisy)], training=True)
+        d_real, d_fake, _ = loss.terms(D([noisy, clean], training=True), D([noisy, fake], training=True))
+        return d_real + d_fake, {"d_real": d_real, "d_fake": d_fake}
 
     def step(batch, labels):  # noqa: ARG001 - speech batches carry no class labels
         noisy, clean = batch
-        with t.GradientTape() as tape:
-            fake = G([noisy, z_like(noisy)], training=True)
-            d_real = t.reduce_mean(t.square(D([noisy, clean], training=True) - 1.0))
-            d_fake = t.reduce_mean(t.square(D([noisy, fake], training=True)))
-            d_loss = d_real + d_fake
-            d_scaled = d_loss / replicas  # inside the tape: the division must be recorded
-        d_grads = tape.gradient(d_scaled, D.trainable_variables)
-        opt_d.apply_gradients(zip(d_grads, D.trainable_variables))
-        with t.GradientTape() as tape:
-            fake = G([noisy, z_like(noisy)], training=True)
-            g_adv = t.reduce_mean(t.square(D([noisy, fake], training=True) - 1.0))
-            g_rec, parts = reconstruction(fake, clean)
-            g_loss = config.adv_weight * g_adv + g_rec
-            g_scaled = g_loss / replicas
-        g_grads = tape.gradient(g_scaled, G.trainable_variables)
-        opt_g.apply_gradients(zip(g_grads, G.trainable_variables))
-        return dict(d_loss=d_loss, d_real=d_real, d_fake=d_fake, g_loss=g_loss, g_adv=g_adv, **parts,
-                    grad_norm_d=t.linalg.global_norm(d_grads) * replicas,
-                    grad_norm_g=t.linalg.global_norm(g_grads) * replicas)
+        zero = t.zeros(())
+        out = dict(d_loss=zero, d_real=zero, d_fake=zero, grad_norm_d=zero)
+        if config.adv_weight:  # 0: no adversary, the regression baseline, ~3× faster; D is left untouched
+            d_total, parts, norm = update(D, opt_d, lambda: d_loss(noisy, clean), replicas)
+            out.update(d_loss=d_total, **parts, grad_norm_d=norm)
+        g_total, parts, norm = update(G, opt_g, lambda: g_loss(noisy, clean), replicas)
+        return {**out, "g_loss": g_total, **parts, "grad_norm_g": norm}
 
-    return step if config.adv_weight else l1_step
+    return step
 
 
 def init_fixed(config: TrainConfig, data) -> dict[str, np.ndarray]:
     """Preview clips: the data set's validation pairs when it has them (never trained on), else fixed training crops."""
-    clips = data.validation if data.validation is not None and len(data.validation) else data.batches.preview_batch()
+    clips = data.preview_pool()
     return {"clips": np.asarray(clips[:PREVIEW_CLIPS], np.float32)}
+
+
+def no_reference(config: TrainConfig, data) -> None:  # noqa: ARG001 - each preview row ends in the clean clip
+    return None
 
 
 def make_preview(models: dict, config: TrainConfig):
@@ -113,13 +112,13 @@ def make_preview(models: dict, config: TrainConfig):
 
     G = models["generator"]
 
-    def preview(fixed: dict) -> np.ndarray:
+    def preview(fixed: dict) -> dict:
         from ganstudio.core.speech_preview import spectrogram_rows
 
         clips = fixed["clips"]
         enhanced = enhance_windows(G, clips[..., 1], config.preemphasis)
         audio = np.stack([clips[..., 1], np.clip(enhanced, -1.0, 1.0), clips[..., 0]], axis=1).astype(np.float32)
-        return spectrogram_rows(clips[..., 1], enhanced, clips[..., 0]), audio
+        return {"grid": spectrogram_rows(clips[..., 1], enhanced, clips[..., 0]), "clips": audio}
 
     return preview
 
@@ -162,13 +161,13 @@ register(Recipe(
     description="Speech enhancement GAN (book ch. 10): 1-D conv encoder-decoder with learned skip scales and z at the "
                 "bottleneck, LSGAN discriminator on (noisy, clean) pairs, + 100·L1, RMSprop. 16 kHz, 16,384-sample "
                 "windows. Data: clean/ + noisy/ folders (VoiceBank-DEMAND) or clean speech + noise folders.",
-    conditional=False, build=build, make_step=make_step, model_kind="denoiser", decode_batch=decode_batch,
-    init_fixed=init_fixed, make_preview=make_preview, preview_metrics=make_preview_metrics, optimizer="rmsprop",
+    family=SPEECH, losses=("lsgan", *(name for name in gan_losses.PAIR_LOSSES if name != "lsgan")),
+    build=build, make_step=make_step, model_kind="denoiser", decode_batch=decode_batch, init_fixed=init_fixed,
+    make_preview=make_preview, preview_metrics=make_preview_metrics, reference_grid=no_reference, optimizer="rmsprop",
     data_kind="speech",
     preview_title="Validation clips: spectrograms of noisy | enhanced | clean",
     defaults=dict(ngf=16, ndf=16, batch_size=32, lr_g=5e-5, lr_d=5e-5, l1_weight=100.0, adv_weight=1.0,
                   window=16384, variant="book", residual=True, vary_noise=True, stft_weight=0.0, stoi_weight=0.0,
                   preemphasis=0.0, preview_every=250, checkpoint_every=1000,
                   xla=False,  # XLA on CPU runs the transposed 1-D convs ~4× slower than the default kernels
-                  image_size=0, channels=1),
-    loss_names=("d_loss", "d_real", "d_fake", "g_loss", "g_adv", "l1", "stft", "stoi_loss")))
+                  image_size=0, channels=1)))

@@ -20,7 +20,7 @@ def decode_batch(batch, config: TrainConfig):
 
 def init_fixed(config: TrainConfig, data) -> dict[str, np.ndarray]:
     """Preview pairs: held-out ones when the data set has them (what the model never saw), else training pairs."""
-    pool = data.validation if getattr(data, "validation", None) is not None and len(data.validation) else data.images
+    pool = data.preview_pool()
     idx = np.random.default_rng([config.seed, 2]).choice(len(pool), min(PREVIEW_PAIRS, len(pool)), replace=False)
     return {"pairs": pool[np.sort(idx)]}
 
@@ -50,3 +50,12 @@ def make_preview(models: dict, config: TrainConfig):
         return tile(rows, columns=2)
 
     return preview
+
+
+def no_reference(config: TrainConfig, data) -> None:  # noqa: ARG001 - the preview rows already end in the target
+    return None
+
+
+# The Recipe hooks every translation recipe shares.
+TRANSLATION_HOOKS = dict(decode_batch=decode_batch, init_fixed=init_fixed, make_preview=make_preview,
+                         reference_grid=no_reference, preview_title=PREVIEW_TITLE)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QGroupBox, QHBoxLayout,
 
 from ganstudio.core.errors import StudioError
 from ganstudio.paths import runs_dir
+from ganstudio.ui.widgets.alarm_notice import AlarmNotice, title_of
 from ganstudio.ui.widgets.audio_preview import ClipPreviewPlayer
 from ganstudio.ui.widgets.data_check_gate import DataCheckGate, ask_train_anyway
 from ganstudio.ui.widgets.image_view import ImageView
@@ -57,7 +58,8 @@ class TrainPage(QWidget):
         self._preview_title = DEFAULT_PREVIEW_TITLE
         self._ask_run = ask_run or self._ask_run_dialog
         self.form = TrainForm(catalog.recipe_choices(), catalog.dataset_choices(), catalog.default_image_size,
-                              ask_folder or self._ask_folder_dialog, paired_layout=catalog.paired_layout_kind,
+                              ask_folder or self._ask_folder_dialog, hyperparameters=catalog.hyperparameter_choices(),
+                              losses=catalog.loss_choices(), paired_layout=catalog.paired_layout_kind,
                               speech_data=catalog.is_speech_data)
         self.data_check = DataCheckGate(check_data or catalog.check_paired_data,
                                         confirm_data or (lambda report: ask_train_anyway(self, report)), self)
@@ -72,6 +74,7 @@ class TrainPage(QWidget):
         self.resume_menu.aboutToShow.connect(self._on_resume_menu_about_to_show)
         self.buttons["resume_run"].setMenu(self.resume_menu)  # pressing it lists recent runs
         self._log, self._error = RunLog(), QLabel()
+        self.alarm = AlarmNotice()  # the newest failure alarm (D wins, mode collapse, …) with its remedy
         self._lay_out()
         self._connect()
         self._restore_settings()
@@ -138,7 +141,9 @@ class TrainPage(QWidget):
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([320, 880])
-        QVBoxLayout(self).addWidget(self.main_splitter)
+        page = QVBoxLayout(self)
+        page.addWidget(self.alarm)  # a banner above everything: the left panel may be scrolled away from it
+        page.addWidget(self.main_splitter, 1)
 
     def _left_panel(self) -> QScrollArea:
         panel = QWidget()
@@ -187,7 +192,8 @@ class TrainPage(QWidget):
     def _connect(self) -> None:
         events = self.worker.events
         for name in ("prepared", "history_loaded", "started", "steps_logged", "preview_ready", "notice_posted",
-                     "checkpoint_saved", "metric_computed", "finished", "failed"):
+                     "learning_rates_changed", "alarm_raised", "checkpoint_saved", "metric_computed", "finished",
+                     "failed"):
             getattr(events, name).connect(getattr(self, f"_on_worker_{name}"))
         self.form.learning_rates_changed.connect(self._on_form_learning_rates_changed)
         self.form.recipe_box.currentIndexChanged.connect(self._on_form_recipe_changed)
@@ -236,9 +242,9 @@ class TrainPage(QWidget):
         self._set_state("stopping")
         self._log.add("Stopping: saving a checkpoint and the model…")
 
-    def _on_form_learning_rates_changed(self, lr_g: float, lr_d: float) -> None:
+    def _on_form_learning_rates_changed(self, lrs: dict) -> None:
         if self.state in ("running", "paused"):
-            self.worker.set_learning_rates(lr_g=lr_g, lr_d=lr_d)
+            self.worker.set_learning_rates(**lrs)
 
     def _on_data_check_passed(self, report) -> None:
         self._set_state("idle")
@@ -285,6 +291,16 @@ class TrainPage(QWidget):
     def _on_worker_notice_posted(self, message: str) -> None:
         self._log.add(message)
 
+    def _on_worker_learning_rates_changed(self, changed) -> None:
+        """The form shows what the run uses, so a later edit of one rate cannot put back another's old value."""
+        self.form.show_learning_rates(changed.lrs)
+        self.stats.show_learning_rates(changed.lrs)
+        self._log.add(f"Learning rates: {changed.reason}")
+
+    def _on_worker_alarm_raised(self, alarm) -> None:
+        self.alarm.show_alarm(alarm)
+        self._log.add(f"Alarm at step {alarm.step:,}: {title_of(alarm)}. {alarm.message}")
+
     def _on_worker_checkpoint_saved(self, saved) -> None:
         self._log.add(f"Checkpoint saved at step {saved.step:,}")
 
@@ -310,6 +326,7 @@ class TrainPage(QWidget):
             self._show_error(str(err))
             return False
         self._error.hide()
+        self.alarm.clear()
         self.loss_plot.clear()
         self.fake_view.clear()
         self.real_view.clear()

@@ -71,7 +71,7 @@ class RunStats(QWidget):
 
     def update_from(self, logged: ev.StepLogged) -> None:
         self.step = logged.step
-        new = logged.images_per_s
+        new = logged.steps_per_s * self.batch_size  # images/s
         self.rate = new if self.rate == 0 else RATE_SMOOTHING * self.rate + (1 - RATE_SMOOTHING) * new
         self._show_step()
         self._labels["Images/s"].setText(f"{self.rate:.1f}")
@@ -80,8 +80,12 @@ class RunStats(QWidget):
         self._labels["Grad norm D"].setText(_number(logged.grad_norms.get("grad_norm_d")))
         self._labels["Grad norm G"].setText(_number(logged.grad_norms.get("grad_norm_g")))
         if logged.lrs:
-            lr_g, lr_d = logged.lrs.get("lr_g", 0), logged.lrs.get("lr_d", 0)
-            self._labels["Learning rates"].setText(f"G {lr_g:.3g} · D {lr_d:.3g}")
+            self.show_learning_rates(logged.lrs)
+
+    def show_learning_rates(self, lrs: dict[str, float]) -> None:
+        """lr_g → "G 0.0002", lr_d → "D 0.0002", any other optimizer by its own field name."""
+        shown = [f"{key.removeprefix('lr_').upper() if len(key) == 4 else key} {value:.3g}" for key, value in lrs.items()]
+        self._labels["Learning rates"].setText(" · ".join(shown))
 
     def eta_s(self) -> float:
         if self.rate <= 0 or self.batch_size <= 0:

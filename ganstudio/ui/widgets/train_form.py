@@ -1,4 +1,5 @@
-"""The Train page's inputs: recipe, data set (built-ins first, then "Choose folder…"), and a few hyperparameters.
+"""The Train page's inputs: recipe, data set (built-ins first, then "Choose folder…"), its loss and learning rates,
+and the hyperparameters the recipe's family uses, generated from the one table in ml/config.py (hyperparameter_fields).
 
 Paired recipes (pix2pix, pix2pixHD-lite) show what kind of paired folder is chosen and, for A|B folders, a direction.
 Speech recipes (SEGAN) list only speech folders: the built-in image sets and image folders leave the picker's list.
@@ -14,10 +15,12 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QWidget
 
+from ganstudio.ui.widgets.hyperparameter_fields import FieldSet
+
 CHOOSE_FOLDER = "__choose_folder__"
-IMAGE_SIZES = (16, 32, 64, 128, 256)
 DEFAULT_PREVIEW_TITLE = "Generated (fixed z)"
 PREFIX = "train/"
+TTUR_RATES = {"lr_g": 1e-4, "lr_d": 4e-4}  # Heusel et al.: D learns four times faster
 DIRECTIONS = (("A → B (left half is the input)", "AtoB"), ("B → A (right half is the input)", "BtoA"))
 PAIRS_TEXT = {
     "pix2pix": "pix2pix A|B folder. Every file is checked when you press Start.",
@@ -30,14 +33,16 @@ PAIRS_TEXT = {
 
 
 class TrainForm(QWidget):
-    learning_rates_changed = Signal(float, float)  # lr_g, lr_d (applied mid-run by the page)
+    learning_rates_changed = Signal(dict)  # {lr_g: …, lr_d: …}: applied mid-run by the page
 
     def __init__(self, recipes: list, datasets: list, default_image_size: Callable[[object], int],
                  ask_folder: Callable[[], str | None], parent: QWidget | None = None, *,
+                 hyperparameters: list = (), losses: dict | None = None,
                  paired_layout: Callable[[object], str | None] = lambda dataset: None,
                  speech_data: Callable[[str], bool] = lambda folder: False) -> None:
         super().__init__(parent)
         self._recipes = {r.name: r for r in recipes}
+        self._hyperparameters, self._losses = list(hyperparameters), dict(losses or {})
         self._default_image_size, self._ask_folder = default_image_size, ask_folder
         self._paired_layout = paired_layout  # data set → "pix2pix" | "pix2pixhd" | None
         self._speech_data = speech_data  # folder → holds speech (clean + noise or noisy), looked at once per folder
@@ -67,15 +72,13 @@ class TrainForm(QWidget):
 
     def _build_spin_boxes(self) -> None:
         self.steps = _spin(1, 10_000_000, 1000, 10_000)
-        self.batch_size = _spin(1, 4096, 8, 64)
-        self.image_size = QComboBox()
-        for size in IMAGE_SIZES:
-            self.image_size.addItem(f"{size} × {size}", size)
-        self.z_dim = _spin(2, 1024, 8, 100)
-        self.preview_every = _spin(1, 100_000, 10, 100)
-        self.lr_g, self.lr_d = _lr_spin(), _lr_spin()
-        self.lr_g.valueChanged.connect(self._on_lr_changed)
-        self.lr_d.valueChanged.connect(self._on_lr_changed)
+        self.loss_box = QComboBox()
+        self.loss_box.currentIndexChanged.connect(self._on_loss_box_changed)
+        titles = {key: title for r in self._recipes.values() for key, title in r.learning_rates}
+        self.lr_fields: dict[str, QDoubleSpinBox] = {key: _lr_spin() for key in titles}
+        self._lr_titles = titles
+        for box in self.lr_fields.values():
+            box.valueChanged.connect(self._on_lr_changed)
 
     def _build_paired_rows(self) -> None:
         self.direction = QComboBox()
@@ -90,14 +93,24 @@ class TrainForm(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         for label, widget in (("Recipe", self.recipe_box), ("Data set", self.dataset_box),
                               ("Direction", self.direction), ("Pairs", self.pairs_note), ("Steps", self.steps),
-                              ("Batch size", self.batch_size), ("Image size", self.image_size), ("z size", self.z_dim),
-                              ("LR generator", self.lr_g), ("LR discriminator", self.lr_d),
-                              ("Preview every", self.preview_every)):
+                              ("Loss", self.loss_box)):
             form.addRow(label, widget)
+        for key, box in self.lr_fields.items():
+            form.addRow(self._lr_titles[key], box)
+            box.setToolTip(f"{self._lr_titles[key]}: the optimizer's learning rate; changes apply to a running run")
+        self.fields = FieldSet(self._hyperparameters, form)  # batch size, image size, z size, widths, tricks, …
         self.steps.setToolTip("Train until this many D+G updates in total (a resumed run counts its earlier steps)")
-        self.preview_every.setToolTip("Steps between sample grids from the fixed z")
-        self.lr_g.setToolTip("Learning rate of the generator's optimizer; changes apply to a running run")
-        self.lr_d.setToolTip("Learning rate of the discriminator's optimizer; changes apply to a running run")
+        if "ttur" in self.fields.widgets:
+            self.fields.widgets["ttur"].toggled.connect(self._on_ttur_toggled)
+        if "preset" in self.fields.widgets:
+            self.fields.widgets["preset"].currentIndexChanged.connect(self._on_preset_changed)
+
+    def field(self, name: str) -> QWidget:
+        """The editor of a hyperparameter (the table's name: batch_size, z_dim, lr_g, loss, …)."""
+        return {**self.fields.widgets, **self.lr_fields, "loss": self.loss_box}[name]
+
+    def is_shown(self, name: str) -> bool:
+        return self._form.isRowVisible(self.field(name))
 
     # ---- values -------------------------------------------------------------------------------------------------
     def recipe(self) -> str:
@@ -126,33 +139,41 @@ class TrainForm(QWidget):
         return Path(getattr(data, "path", data) or "data").name
 
     def overrides(self) -> dict:
-        values = dict(batch_size=self.batch_size.value(), image_size=self.image_size.currentData(),
-                      z_dim=self.z_dim.value(), lr_g=self.lr_g.value(), lr_d=self.lr_d.value(),
-                      preview_every=self.preview_every.value())
-        if self.is_speech():  # the window length and z shape come from the recipe
-            del values["image_size"], values["z_dim"]
+        """The shown fields' values: what the chosen recipe uses (hidden rows belong to other families)."""
+        values = {**self.fields.values(), **self.learning_rates(), "loss": self.loss_box.currentData()}
         if self._direction_shown:
             values["direction"] = self.direction.currentData()
         return values
 
+    def learning_rates(self) -> dict[str, float]:
+        return {key: box.value() for key, box in self.lr_fields.items() if self._form.isRowVisible(box)}
+
+    def show_learning_rates(self, lrs: dict[str, float]) -> None:
+        """What the run really uses (e.g. halved after a NaN rollback); emits no change back to the run."""
+        for key, value in lrs.items():
+            if key in self.lr_fields:
+                self.lr_fields[key].blockSignals(True)
+                self.lr_fields[key].setValue(float(value))
+                self.lr_fields[key].blockSignals(False)
+
     def set_running(self, running: bool) -> None:
         """While a run goes on only the learning rates stay editable (they apply mid-run)."""
-        for widget in (self.recipe_box, self.dataset_box, self.direction, self.steps, self.batch_size,
-                       self.image_size, self.z_dim, self.preview_every):
+        for widget in (self.recipe_box, self.dataset_box, self.direction, self.steps, self.loss_box):
             widget.setEnabled(not running)
+        self.fields.set_enabled(not running)
 
     def show_config(self, config: dict, steps: int) -> None:
         """Show a run's settings (its data set is added to the picker if needed); emits no learning-rate change."""
-        self.lr_g.blockSignals(True)
-        self.lr_d.blockSignals(True)
+        for box in self.lr_fields.values():
+            box.blockSignals(True)
         try:
             self.recipe_box.setCurrentIndex(max(0, self.recipe_box.findData(config.get("recipe"))))
             self.select_dataset(config.get("dataset_path", ""))
             self._set_values(config)
             self._update_paired_rows()
         finally:
-            self.lr_g.blockSignals(False)
-            self.lr_d.blockSignals(False)
+            for box in self.lr_fields.values():
+                box.blockSignals(False)
         self.steps.setValue(steps)
 
     def select_dataset(self, path: str) -> None:
@@ -192,8 +213,13 @@ class TrainForm(QWidget):
     def _on_recipe_box_changed(self) -> None:
         recipe = self._recipes.get(self.recipe())
         if recipe is not None:
+            self._fill_losses(recipe)
             self._set_values({k: v for k, v in recipe.defaults.items() if k not in ("image_size", "direction")})
             self.recipe_box.setToolTip(recipe.description)
+            self.fields.show_family(recipe.family)
+            declared = {key for key, _ in recipe.learning_rates}
+            for key, box in self.lr_fields.items():
+                self._form.setRowVisible(box, key in declared)
         self._fit_datasets_to_recipe()
         if self.is_paired() != self._was_paired:  # paired recipes have their own sizes (128, 256)
             self._was_paired = self.is_paired()
@@ -212,7 +238,49 @@ class TrainForm(QWidget):
         self._update_paired_rows()
 
     def _on_lr_changed(self) -> None:
-        self.learning_rates_changed.emit(self.lr_g.value(), self.lr_d.value())
+        self.learning_rates_changed.emit(self.learning_rates())
+
+    def _fill_losses(self, recipe) -> None:
+        """The recipe's losses, its default first; the row is hidden when there is no choice to make."""
+        self.loss_box.blockSignals(True)
+        self.loss_box.clear()
+        for name in recipe.losses:
+            loss = self._losses.get(name)
+            self.loss_box.addItem(loss.title if loss else name, name)
+            self.loss_box.setItemData(self.loss_box.count() - 1, loss.help if loss else "", Qt.ItemDataRole.ToolTipRole)
+        self.loss_box.setCurrentIndex(max(0, self.loss_box.findData(recipe.defaults.get("loss"))))
+        self.loss_box.blockSignals(False)
+        self._form.setRowVisible(self.loss_box, len(recipe.losses) > 1)
+
+    def _loss_settings(self, name: str | None) -> dict:
+        """What choosing loss `name` sets: the recipe's values of everything any loss sets, then the loss's own."""
+        recipe = self._recipes.get(self.recipe())
+        if recipe is None:
+            return {}
+        keys = {key for loss in self._losses.values() for key in loss.defaults}
+        chosen = self._losses.get(name)
+        return {**{k: recipe.defaults[k] for k in keys if k in recipe.defaults}, **(chosen.defaults if chosen else {})}
+
+    def _on_loss_box_changed(self) -> None:
+        self._set_values(self._loss_settings(self.loss_box.currentData()))
+        self.loss_box.setToolTip(self.loss_box.currentData() and self.loss_box.itemData(
+            self.loss_box.currentIndex(), Qt.ItemDataRole.ToolTipRole) or "")
+
+    def _on_preset_changed(self) -> None:
+        """A preset is a set of network sizes: choosing one fills them in (they stay editable)."""
+        recipe = self._recipes.get(self.recipe())
+        preset = self.fields.widgets["preset"].currentData()
+        if recipe is not None and preset in recipe.presets:
+            self.fields.set_values(recipe.presets[preset])
+
+    def _on_ttur_toggled(self, on: bool) -> None:
+        """TTUR is a pair of learning rates: on sets them, off puts back the recipe's (and its loss's)."""
+        if on:
+            self._set_values(TTUR_RATES)
+        else:
+            settings = self._loss_settings(self.loss_box.currentData())
+            self._set_values({key: settings.get(key, self._recipes[self.recipe()].defaults.get(key))
+                              for key in TTUR_RATES})
 
     def _add_folder(self, folder: str, select: bool = True) -> None:
         index = self.dataset_box.findData(folder)
@@ -284,8 +352,6 @@ class TrainForm(QWidget):
         if speech:
             kind = "speech" if self.dataset() != CHOOSE_FOLDER and self._fits(self.dataset()) else "not speech"
         self._form.setRowVisible(self.pairs_note, paired or speech)
-        self._form.setRowVisible(self.z_dim, not paired and not speech)
-        self._form.setRowVisible(self.image_size, not speech)
         self._form.labelForField(self.pairs_note).setText("Speech" if speech else "Pairs")
         self.pairs_note.setText(PAIRS_TEXT[kind])
         self.pairs_note.setStyleSheet("" if kind in ("pix2pix", "pix2pixhd", "speech") else "color: #b00020;")
@@ -300,14 +366,14 @@ class TrainForm(QWidget):
             return None
 
     def _set_values(self, values: dict) -> None:
-        for key in ("batch_size", "z_dim", "preview_every"):
-            if isinstance(values.get(key), int):
-                getattr(self, key).setValue(values[key])
-        for key in ("lr_g", "lr_d"):
+        if "loss" in values and self.loss_box.findData(values["loss"] or None) >= 0:
+            self.loss_box.blockSignals(True)  # a stored config brings its own learning rates and n_critic
+            self.loss_box.setCurrentIndex(self.loss_box.findData(values["loss"]))
+            self.loss_box.blockSignals(False)
+        self.fields.set_values(values)
+        for key, box in self.lr_fields.items():
             if isinstance(values.get(key), (int, float)):
-                getattr(self, key).setValue(float(values[key]))
-        if values.get("image_size") in IMAGE_SIZES:
-            self.image_size.setCurrentIndex(IMAGE_SIZES.index(values["image_size"]))
+                box.setValue(float(values[key]))
         if self.direction.findData(values.get("direction")) >= 0:
             self.direction.setCurrentIndex(self.direction.findData(values["direction"]))
 
