@@ -174,3 +174,26 @@ def test_a_rollback_shows_the_halved_learning_rates_and_a_later_edit_keeps_them(
     assert "G 0.0001" in page.stats.text("Learning rates") and "D 0.0002" in page.stats.text("Learning rates")
     page.form.field("lr_g").setValue(5e-5)
     assert sent[-1] == pytest.approx({"lr_g": 5e-5, "lr_d": 2e-4})
+
+
+def test_the_form_is_generated_from_the_table_and_a_loss_brings_its_settings(qtbot, settings):
+    page = TrainPage(settings)
+    qtbot.addWidget(page)
+    form = page.form
+    form.recipe_box.setCurrentIndex(form.recipe_box.findData("dcgan"))
+    form.loss_box.setCurrentIndex(form.loss_box.findData("wgan-gp"))
+    values = form.overrides()
+    assert values["loss"] == "wgan-gp" and values["n_critic"] == 5
+    assert (values["lr_g"], values["lr_d"]) == pytest.approx((1e-4, 1e-4))
+    form.loss_box.setCurrentIndex(form.loss_box.findData("ns"))  # back: the recipe's own values return
+    assert form.overrides()["n_critic"] == 1 and form.overrides()["lr_d"] == pytest.approx(2e-4)
+    form.field("preset").setCurrentIndex(form.field("preset").findData("book"))
+    assert (form.overrides()["ngf"], form.overrides()["kernel"]) == (64, 5)
+    assert not form.is_shown("spectral_norm")  # tricks are folded, and still apply
+    form.fields.show_tricks(True)
+    assert form.is_shown("spectral_norm")
+    form.field("ttur").setChecked(True)
+    assert (form.overrides()["lr_g"], form.overrides()["lr_d"]) == pytest.approx((1e-4, 4e-4))
+    form.recipe_box.setCurrentIndex(form.recipe_box.findData("pix2pix"))  # no critic schedule, no z, no tricks
+    assert "n_critic" not in form.overrides() and "z_dim" not in form.overrides()
+    assert form.is_shown("loss") and form.loss_box.findData("wgan-gp") < 0

@@ -21,10 +21,11 @@ ALL = (GAN, TRANSLATION, SPEECH)
 
 def hp(default: Any, help: str, *, families: tuple[str, ...] = ALL, low: float | None = None,  # noqa: A002
        high: float | None = None, choices: tuple = (), form: bool = False, flag: str = "", title: str = "",
-       factory=None) -> Any:
-    """A hyperparameter: a dataclass field whose metadata says how users set it (CLI flag, form field)."""
+       trick: bool = False, factory=None) -> Any:
+    """A hyperparameter: a dataclass field whose metadata says how users set it (CLI flag, form field; `trick`: the
+    form keeps it folded under "Tricks" until asked)."""
     meta = dict(help=help, families=families, low=low, high=high, choices=choices, form=form, flag=flag,
-                title=title, hyperparameter=True)
+                title=title, trick=trick, hyperparameter=True)
     if factory is not None:
         return field(default_factory=factory, metadata=meta)
     return field(default=default, metadata=meta)
@@ -71,25 +72,25 @@ class TrainConfig:
     beta1: float = hp(0.5, "Adam β1 (DCGAN: 0.5; WGAN-GP: 0)", low=0.0, high=0.999)
     beta2: float = hp(0.999, "Adam β2 (WGAN-GP: 0.9)", low=0.0, high=0.9999)
     ttur: bool = hp(False, "two time-scale update rule (Heusel et al.): D learns 4× faster, lr_g 1e-4, lr_d 4e-4 "
-                    "(sets the learning rates you did not set)", families=(GAN,), form=True, title="TTUR")
+                    "(sets the learning rates you did not set)", families=(GAN,), form=True, trick=True, title="TTUR")
     # ---- tricks (ganhacks, book ch. 5): each off by default, so a run trains as it did before they existed --------
     d_norm: str = hp("batch", "normalisation in the discriminator: batch, layer or none (WGAN-GP needs none: the "
                      "penalty is per sample)", choices=("batch", "layer", "none"), families=(GAN,), title="D norm")
     spectral_norm: bool = hp(False, "spectral normalisation of the discriminator's layers (Miyato et al.): a "
-                             "Lipschitz critic without a penalty", families=(GAN,), form=True)
+                             "Lipschitz critic without a penalty", families=(GAN,), form=True, trick=True)
     minibatch_std: bool = hp(False, "minibatch standard deviation feature in the discriminator (Karras et al.): "
                              "lets D see a batch's lack of variety, against mode collapse", families=(GAN,),
-                             form=True, title="Minibatch std")
+                             form=True, trick=True, title="Minibatch std")
     label_smoothing: float = hp(0.0, "one-sided label smoothing: real target 1 − this (e.g. 0.1); probability "
-                                "losses only", low=0.0, high=0.5, families=(GAN,), form=True)
+                                "losses only", low=0.0, high=0.5, families=(GAN,), form=True, trick=True)
     instance_noise: float = hp(0.0, "std of Gaussian noise added to the discriminator's inputs, decaying to 0 over "
                                "noise_decay steps (keeps supports overlapping early on)", low=0.0, high=2.0,
-                               families=(GAN,), form=True)
+                               families=(GAN,), form=True, trick=True)
     noise_decay: int = hp(10000, "steps over which the instance noise decays linearly to 0", low=1, high=10**9,
                           families=(GAN,))
     feature_matching: float = hp(0.0, "weight of feature matching in the generator's loss (Salimans et al.): "
                                  "match the mean of D's last features on real and fake", low=0.0, high=100.0,
-                                 families=(GAN,), form=True)
+                                 families=(GAN,), form=True, trick=True)
     # ---- data ------------------------------------------------------------------------------------------------------
     num_classes: int = 0
     class_names: tuple[str, ...] = field(default_factory=tuple)

@@ -40,6 +40,7 @@ class HyperparameterChoice:
     low: float | None = None
     high: float | None = None
     choices: tuple = ()
+    trick: bool = False  # folded under "Tricks" in the form until asked for
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def hyperparameter_choices() -> list[HyperparameterChoice]:
 
     return [HyperparameterChoice(f.name, f.type, f.metadata["title"] or f.name.replace("_", " ").capitalize(),
                                  f.metadata["help"], f.metadata["families"], f.metadata["low"], f.metadata["high"],
-                                 f.metadata["choices"]) for f in hyperparameters() if f.metadata["form"]]
+                                 f.metadata["choices"], f.metadata["trick"])
+            for f in hyperparameters() if f.metadata["form"]]
 
 
 def loss_choices() -> dict[str, LossChoice]:

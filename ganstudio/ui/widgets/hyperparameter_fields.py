@@ -14,22 +14,44 @@ class FieldSet:
     def __init__(self, choices: list, layout: QFormLayout) -> None:
         self._choices = {c.name: c for c in choices}
         self._layout = layout
+        self._family, self._tricks_shown = "", False
         self.widgets: dict[str, QWidget] = {}
+        self.tricks_toggle = QCheckBox("Show the book's tricks (ch. 5)")
+        self.tricks_toggle.setToolTip("TTUR, spectral norm, minibatch std, label smoothing, instance noise, feature "
+                                      "matching: all off by default")
+        self.tricks_toggle.toggled.connect(self.show_tricks)
         for choice in choices:
+            if choice.trick and self._layout.indexOf(self.tricks_toggle) < 0:  # the fold opens above the first trick
+                layout.addRow("Tricks", self.tricks_toggle)
             widget = self.widgets[choice.name] = _editor(choice)
             widget.setToolTip(choice.help[:1].upper() + choice.help[1:])
             layout.addRow(choice.title, widget)
 
     def show_family(self, family: str) -> None:
+        self._family = family
         for name, widget in self.widgets.items():
-            self._layout.setRowVisible(widget, family in self._choices[name].families)
+            choice = self._choices[name]
+            self._layout.setRowVisible(widget, family in choice.families and (self._tricks_shown or not choice.trick))
+        has_tricks = any(c.trick and family in c.families for c in self._choices.values())
+        if self._layout.indexOf(self.tricks_toggle) >= 0:
+            self._layout.setRowVisible(self.tricks_toggle, has_tricks)
+
+    def show_tricks(self, shown: bool) -> None:
+        """Unfold (or fold) the tricks' rows; folded ones keep their values and still apply."""
+        self._tricks_shown = shown
+        self.tricks_toggle.setChecked(shown)
+        self.show_family(self._family)
+
+    def applies(self, name: str) -> bool:
+        """The row belongs to the chosen recipe's family (shown, or folded under Tricks)."""
+        return name in self.widgets and self._family in self._choices[name].families
 
     def is_shown(self, name: str) -> bool:
         return name in self.widgets and self._layout.isRowVisible(self.widgets[name])
 
     def values(self) -> dict:
-        """The shown rows' values (hidden rows do not apply to the chosen recipe)."""
-        return {name: _value(widget) for name, widget in self.widgets.items() if self.is_shown(name)}
+        """The values of the rows that apply to the chosen recipe (other families' rows do not)."""
+        return {name: _value(widget) for name, widget in self.widgets.items() if self.applies(name)}
 
     def set_values(self, values: dict) -> None:
         for name, value in values.items():

@@ -189,6 +189,7 @@ class TrainForm(QWidget):
     # ---- settings -----------------------------------------------------------------------------------------------
     def save_settings(self, settings: QSettings) -> None:
         values = {**self.overrides(), "recipe": self.recipe(), "steps": self.steps.value(),
+                  "show_tricks": self.fields.tricks_toggle.isChecked(),
                   "direction": self.direction.currentData(),
                   "dataset": str(getattr(self.dataset(), "path", self.dataset())), "folders": self._folders()}
         for key, value in values.items():
@@ -207,6 +208,7 @@ class TrainForm(QWidget):
         self._set_values(values)
         if isinstance(values.get("steps"), int):
             self.steps.setValue(values["steps"])
+        self.fields.show_tricks(values.get("show_tricks") is True)
         self._update_paired_rows()
 
     # ---- slots and helpers --------------------------------------------------------------------------------------
