@@ -190,3 +190,24 @@ def test_a_set_aside_folder_is_put_back_by_the_cleaner(tmp_path):
     (tmp_path / ".tmp-model-def456").mkdir()  # the unfinished replacement
     assert clean_stale_temp(tmp_path) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["model"]
+
+
+def test_a_checkpoint_missing_a_declared_model_is_refused_with_what_is_missing(tmp_path, tiny_config, tiny_digits):
+    """An L1-only U-Net-like checkpoint (no discriminator) must not resume a GAN, leaving D at its fresh weights."""
+    from ganstudio.ml.runtime import tf
+    from ganstudio.ml.trainer import Trainer
+
+    config = tiny_config("dcgan")
+    data = tiny_digits.with_batches(config.batch_size, config.seed)
+    Trainer(config, data, tmp_path / "run", 2, device="cpu").run()
+    (latest,) = sorted((tmp_path / "run" / "checkpoints").glob("ckpt-*"))
+    trainer = Trainer(config, data, tmp_path / "run", 2, device="cpu", resume=True)
+    trainer.recipe.build(config)  # nothing built yet: write a checkpoint of the generator alone over the latest
+    with_g_only = Trainer(config, data, tmp_path / "other", 1, device="cpu")
+    with_g_only._prepare()
+    t = tf()
+    t.train.Checkpoint(generator=with_g_only.models["generator"], rng=with_g_only.rng,
+                       step=with_g_only.step_var).write(str(latest / "state"))
+    with pytest.raises(RunFolderError, match="has no discriminator, opt_g, opt_d") as caught:
+        trainer.run()
+    assert "Resume it with the recipe and options that wrote it" in caught.value.hint
