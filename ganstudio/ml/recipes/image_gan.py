@@ -27,6 +27,24 @@ def critic_options(config: TrainConfig) -> dict:
     return dict(norm=config.d_norm, spectral_norm=config.spectral_norm, minibatch_std=config.minibatch_std)
 
 
+def networks(generator: str, discriminator: str):
+    """build(config) from two builders named "module:function" in ml/networks, taking (z_dim, size, channels, width,
+    classes) and (size, channels, width, classes, **critic options); imported on first build, not on listing."""
+    import importlib
+
+    def load(name: str):
+        module, function = name.split(":")
+        return getattr(importlib.import_module(f"ganstudio.ml.networks.{module}"), function)
+
+    def build(config: TrainConfig) -> dict:
+        classes = config.num_classes
+        return {"generator": load(generator)(config.z_dim, config.image_size, config.channels, config.ngf, classes),
+                "discriminator": load(discriminator)(config.image_size, config.channels, config.ndf, classes,
+                                                     **critic_options(config))}
+
+    return build
+
+
 def _feature_critic(D):
     """(features model, head): D split before its last layer, for feature matching (weights shared with D)."""
     import keras

@@ -3,24 +3,15 @@ any registered loss, the shared train step. G and D widths are `ngf` and `ndf` (
 
 from __future__ import annotations
 
-from ganstudio.ml.config import GAN, TrainConfig
+from ganstudio.ml.config import GAN
 from ganstudio.ml.recipes import image_gan, register
 from ganstudio.ml.recipes.base import Recipe
-
-
-def build(config: TrainConfig) -> dict:
-    from ganstudio.ml.networks.mlp import mlp_discriminator, mlp_generator
-
-    classes = config.num_classes
-    return {"generator": mlp_generator(config.z_dim, config.image_size, config.channels, config.ngf, classes),
-            "discriminator": mlp_discriminator(config.image_size, config.channels, config.ndf, classes,
-                                               **image_gan.critic_options(config))}
-
 
 register(Recipe(
     name="mlp", title="Vanilla GAN (MLP)",
     description="The first GAN of the primers: fully connected generator and discriminator on flattened pixels, "
                 "LeakyReLU, non-saturating loss. Fast on a CPU; best on small grey images such as MNIST digits.",
-    family=GAN, build=build, make_step=image_gan.make_step, check=image_gan.check_config, losses=image_gan.GAN_LOSSES,
+    family=GAN, build=image_gan.networks("mlp:mlp_generator", "mlp:mlp_discriminator"),
+    make_step=image_gan.make_step, check=image_gan.check_config, losses=image_gan.GAN_LOSSES,
     defaults=dict(image_size=32, z_dim=64, ngf=128, ndf=128, batch_size=64, lr_g=2e-4, lr_d=2e-4, beta1=0.5,
                   d_norm="none", kernel=4)))

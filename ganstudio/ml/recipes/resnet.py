@@ -3,24 +3,15 @@ critic without batch norm (Gulrajani et al.'s CIFAR form, SPEC §6.3); any regis
 
 from __future__ import annotations
 
-from ganstudio.ml.config import GAN, TrainConfig
+from ganstudio.ml.config import GAN
 from ganstudio.ml.recipes import image_gan, register
 from ganstudio.ml.recipes.base import Recipe
-
-
-def build(config: TrainConfig) -> dict:
-    from ganstudio.ml.networks.resnet import resnet_discriminator, resnet_generator
-
-    classes = config.num_classes
-    return {"generator": resnet_generator(config.z_dim, config.image_size, config.channels, config.ngf, classes),
-            "discriminator": resnet_discriminator(config.image_size, config.channels, config.ndf, classes,
-                                                  **image_gan.critic_options(config))}
-
 
 register(Recipe(
     name="resnet", title="ResNet GAN",
     description="Residual generator and critic (book ch. 5): nearest-neighbour up-sampling blocks, mean-pool "
                 "down-sampling blocks, no batch norm in the critic; pairs well with WGAN-GP and hinge losses.",
-    family=GAN, build=build, make_step=image_gan.make_step, check=image_gan.check_config, losses=image_gan.GAN_LOSSES,
+    family=GAN, build=image_gan.networks("resnet:resnet_generator", "resnet:resnet_discriminator"),
+    make_step=image_gan.make_step, check=image_gan.check_config, losses=image_gan.GAN_LOSSES,
     presets={"lean": dict(ngf=32, ndf=32), "book": dict(ngf=128, ndf=128)},  # book: Gulrajani et al.'s width
     defaults=dict(image_size=32, z_dim=128, batch_size=64, lr_g=2e-4, lr_d=2e-4, beta1=0.5, d_norm="none")))
