@@ -1,5 +1,6 @@
-"""The domain classifier behind FID and mode coverage: train it on a data set's training split, save it as a model
-folder, load it back as a session that turns uint8 images into (features, class probabilities)."""
+"""The domain classifiers behind FID, mode coverage and the digit rate: train one on a data set's training split (a
+preset per kind of data: photos or digits), save it as a model folder, load it back as a session that turns uint8
+images into (features, class probabilities)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from scipy import ndimage
 
 from ganstudio.core.catalog import installed_models
 from ganstudio.core.datasets import LoadedData
 from ganstudio.core.errors import DataError, ModelFileError
 from ganstudio.core.manifest import Manifest
+from ganstudio.ml.evaluation.outliers import outlier_images
 from ganstudio.ml.modelfile import load_model, save_model
 from ganstudio.ml.networks.classifier import DEFAULT_WIDTHS, FEATURES_LAYER
 from ganstudio.ml.runtime import tf
 
-RECIPE = "flower-classifier"
+FLOWER_CLASSIFIER, DIGIT_CLASSIFIER = "flower-classifier", "digit-classifier"  # shipped names, also their recipes
 FILENAME = "classifier.keras"
 
 
@@ -30,6 +33,37 @@ class ClassifierConfig:
     seed: int = 0
     widths: tuple[int, ...] = DEFAULT_WIDTHS
     max_shift: int = 6  # augmentation: random translation in pixels (reflect-padded), plus flips and brightness
+    flip: bool = True  # random horizontal mirroring: right for photos, wrong for glyphs (a mirrored 7 is no 7)
+    degrade: bool = False  # augmentation: blur, grain and a grey ground, as generated images have
+    outliers: float = 0.0  # non-class images per training image and epoch, taught to give a uniform answer
+
+
+@dataclass(frozen=True)
+class Preset:
+    """What differs between kinds of data: the network's size, the augmentation, and how the model folder is named."""
+
+    recipe: str
+    title: str  # formatted with {classes} and {size}
+    config: ClassifierConfig
+    notes: str = "Features of its 'features' layer (global average pool) give a domain FID; see models/README.md."
+
+
+PRESETS = {
+    "photos": Preset(FLOWER_CLASSIFIER, "Flower classifier ({classes} classes, {size}×{size}) for FID",
+                     ClassifierConfig()),
+    # Centred 32×32 glyphs: three small conv stages (two reach only 92%), only small shifts keep a digit what it is,
+    # and outliers, without which noise and flat grey are "digits" at 100% confidence.
+    "digits": Preset(DIGIT_CLASSIFIER, "Digit classifier ({classes} classes, {size}×{size}) for the digit rate",
+                     ClassifierConfig(epochs=20, widths=(32, 64, 128), max_shift=2, flip=False, degrade=True,
+                                      outliers=0.25),
+                     "Trained to answer non-digits with a uniform guess: its confidence gives the digit rate "
+                     "(ml/evaluation/digits.py); see models/README.md."),
+}
+
+
+def preset_for(kind: str) -> str:
+    """The preset of a data set kind: IDX files hold MNIST-style glyphs, image folders hold photos."""
+    return "digits" if kind == "idx" else "photos"
 
 
 @dataclass
@@ -41,16 +75,30 @@ class TrainedClassifier:
 
 
 # ---- training ---------------------------------------------------------------------------------------------------
-def augment(images: np.ndarray, rng: np.random.Generator, max_shift: int) -> np.ndarray:
-    """Light augmentation: random horizontal flip, translation by up to max_shift px, brightness ×[0.85, 1.15]."""
+def augment(images: np.ndarray, rng: np.random.Generator, cfg: ClassifierConfig) -> np.ndarray:
+    """Light augmentation: random horizontal flip (if cfg.flip), translation by up to cfg.max_shift px, brightness
+    ×[0.85, 1.15], and the blur, grain and grey ground of generated images (if cfg.degrade)."""
     n, size = len(images), images.shape[1]
-    flipped = np.where(rng.random(n)[:, None, None, None] < 0.5, images[:, :, ::-1], images)
-    pad = max(0, min(max_shift, size // 4))
+    flipped = np.where(rng.random(n)[:, None, None, None] < 0.5, images[:, :, ::-1], images) if cfg.flip else images
+    pad = max(0, min(cfg.max_shift, size // 4))
     padded = np.pad(flipped, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="reflect")
     dy, dx = rng.integers(0, 2 * pad + 1, n), rng.integers(0, 2 * pad + 1, n)
-    shifted = np.stack([padded[i, dy[i]:dy[i] + size, dx[i]:dx[i] + size] for i in range(n)])
+    shifted = np.stack([padded[i, dy[i]:dy[i] + size, dx[i]:dx[i] + size] for i in range(n)]).astype(np.float32)
     gain = rng.uniform(0.85, 1.15, (n, 1, 1, 1)).astype(np.float32)
-    return np.clip(shifted.astype(np.float32) * gain, 0, 255)
+    return np.clip((degrade(shifted, rng) if cfg.degrade else shifted) * gain, 0, 255)
+
+
+def degrade(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Blur (σ ≤ 1.5) half the images, lift the ground of a third to grey (≤ 60), add grain (σ ≤ 15) to a third.
+    Outliers teach that noise, smooth blotches and flat grey are no class; this keeps a soft, grainy or grey-ground
+    member of a class one (generated images are all three)."""
+    n = len(images)
+    for i in np.flatnonzero(rng.random(n) < 0.5):
+        sigma = rng.uniform(0.3, 1.5)
+        images[i] = ndimage.gaussian_filter(images[i], (sigma, sigma, 0))
+    lift = np.where(rng.random(n) < 1 / 3, rng.uniform(0, 60, n), 0).astype(np.float32)[:, None, None, None]
+    grain = np.where(rng.random(n) < 1 / 3, rng.uniform(0, 15, n), 0).astype(np.float32)[:, None, None, None]
+    return lift + images * (1 - lift / 255) + grain * rng.standard_normal(images.shape, dtype=np.float32)
 
 
 def _compiled_model(train: LoadedData, cfg: ClassifierConfig):
@@ -59,11 +107,25 @@ def _compiled_model(train: LoadedData, cfg: ClassifierConfig):
     from ganstudio.ml.networks.classifier import classifier
 
     model = classifier(train.images.shape[1], train.channels, len(train.class_names), cfg.widths)
-    steps = cfg.epochs * int(np.ceil(len(train.images) / cfg.batch_size))
+    steps = cfg.epochs * int(np.ceil(len(train.images) * (1 + cfg.outliers) / cfg.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(cfg.lr, decay_steps=max(1, steps), alpha=0.02)
+    # Soft targets: one-hot for class images (the same loss as sparse labels), uniform for outliers.
     model.compile(optimizer=keras.optimizers.Adam(schedule),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True), metrics=[_labelled_accuracy()])
     return model
+
+
+def _labelled_accuracy():
+    """Training accuracy over the class images only: an outlier has no right answer to count."""
+    import keras
+    from keras import ops
+
+    class LabelledAccuracy(keras.metrics.Mean):
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            hit = ops.cast(ops.argmax(y_true, axis=-1) == ops.argmax(y_pred, axis=-1), "float32")
+            return super().update_state(hit, ops.cast(ops.max(y_true, axis=-1) > 0.5, "float32"))
+
+    return LabelledAccuracy(name="accuracy")
 
 
 def accuracy(model, data: LoadedData, batch: int = 256) -> float:
@@ -90,14 +152,25 @@ def train_classifier(train: LoadedData, heldout: LoadedData, cfg: ClassifierConf
 
 
 def _fit_epochs(model, train: LoadedData, cfg: ClassifierConfig, on_epoch) -> None:
-    """One freshly augmented copy of the training set per epoch (cheap in NumPy next to the convolutions)."""
+    """One freshly augmented copy of the training set (and fresh outliers) per epoch: cheap in NumPy next to the
+    convolutions."""
     rng = np.random.default_rng(cfg.seed)
     for epoch in range(cfg.epochs):
-        x = augment(train.images, rng, cfg.max_shift)
-        hist = model.fit(x, train.labels, batch_size=cfg.batch_size, epochs=epoch + 1, initial_epoch=epoch,
+        x, y = _epoch_data(train, cfg, rng)
+        hist = model.fit(x, y, batch_size=cfg.batch_size, epochs=epoch + 1, initial_epoch=epoch,
                          shuffle=True, verbose=0).history
         if on_epoch:
             on_epoch(epoch + 1, {"loss": hist["loss"][-1], "train_accuracy": hist["accuracy"][-1]})
+
+
+def _epoch_data(train: LoadedData, cfg: ClassifierConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    classes = len(train.class_names)
+    x, y = augment(train.images, rng, cfg), np.eye(classes, dtype=np.float32)[train.labels]
+    n = int(round(cfg.outliers * len(x)))
+    if n == 0:
+        return x, y
+    extra = outlier_images(train.images, rng, n, train.labels).astype(np.float32)
+    return np.concatenate([x, extra]), np.concatenate([y, np.full((n, classes), 1 / classes, np.float32)])
 
 
 def _without_optimizer(model):
@@ -111,30 +184,37 @@ def _without_optimizer(model):
 
 
 # ---- model folder -----------------------------------------------------------------------------------------------
-def classifier_manifest(trained: TrainedClassifier, dataset: dict, holdout: float, title: str = "") -> Manifest:
+def classifier_manifest(trained: TrainedClassifier, dataset: dict, holdout: float, preset: str = "photos") -> Manifest:
     model, cfg = trained.model, trained.config
     size, channels = int(model.input_shape[1]), int(model.input_shape[-1])
     config = {"image_size": size, "channels": channels, "class_names": list(trained.class_names),
               "features_layer": FEATURES_LAYER, "feature_dim": int(cfg.widths[-1]), "holdout": holdout,
               "epochs": cfg.epochs, "batch_size": cfg.batch_size, "lr": cfg.lr, "seed": cfg.seed,
-              "widths": list(cfg.widths), "max_shift": cfg.max_shift}
-    title = title or f"Flower classifier ({len(trained.class_names)} classes, {size}×{size}) for FID"
-    return Manifest(kind="classifier", recipe=RECIPE, title=title, config=config, dataset=dataset,
-                    metrics=dict(trained.metrics),
-                    notes="Features of its 'features' layer (global average pool) give a domain FID; see models/README.md.")
+              "widths": list(cfg.widths), "max_shift": cfg.max_shift, "flip": cfg.flip, "degrade": cfg.degrade,
+              "outliers": cfg.outliers, "preset": preset}
+    made = PRESETS[preset]
+    title = made.title.format(classes=len(trained.class_names), size=size)
+    return Manifest(kind="classifier", recipe=made.recipe, title=title, config=config, dataset=dataset,
+                    metrics=dict(trained.metrics), notes=made.notes)
 
 
-def save_classifier(trained: TrainedClassifier, out_dir: Path, dataset: dict, holdout: float) -> Path:
-    return save_model(trained.model, classifier_manifest(trained, dataset, holdout), Path(out_dir), FILENAME)
+def save_classifier(trained: TrainedClassifier, out_dir: Path, dataset: dict, holdout: float,
+                    preset: str = "photos") -> Path:
+    manifest = classifier_manifest(trained, dataset, holdout, preset)
+    return save_model(trained.model, manifest, Path(out_dir), FILENAME)
 
 
 def resolve_classifier(name_or_path: str | Path | None) -> Path:
-    """None → the shipped classifier; else a model folder path or an installed classifier's name."""
+    """None → the shipped flower classifier (FID's default) or else the first installed one; else a model folder
+    path or an installed classifier's name."""
     if name_or_path is not None and (Path(name_or_path).expanduser() / "manifest.json").exists():
         return Path(name_or_path).expanduser()
-    for entry in installed_models("classifier"):
-        if name_or_path is None or entry.name == str(name_or_path):
+    entries = installed_models("classifier")
+    for entry in entries:
+        if entry.name == str(name_or_path or FLOWER_CLASSIFIER):
             return entry.path
+    if name_or_path is None and entries:
+        return entries[0].path
     wanted = "No classifier is installed" if name_or_path is None else f"No classifier called {name_or_path!r}"
     raise ModelFileError(f"{wanted}.", "Train one: ganstudio classifier train --data flowers --holdout 0.1 --out DIR.")
 

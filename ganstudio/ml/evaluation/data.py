@@ -20,8 +20,9 @@ def split(data: datasets.LoadedData, holdout: float) -> tuple[datasets.LoadedDat
     return datasets.subset(data, ~mask), datasets.subset(data, mask)
 
 
-def load_split(data_name: str, holdout: float, image_size: int, channels: int = 3):
-    """Load a data set (built-in alias or folder) at image_size and split it: (spec, train, held-out)."""
+def load_split(data_name: str, holdout: float, image_size: int, channels: int | None = 3):
+    """Load a data set (built-in alias or folder) at image_size and split it: (spec, train, held-out). channels
+    None keeps the data's own (1 for IDX digits)."""
     from ganstudio.ml.prepare import resolve_dataset
 
     spec = resolve_dataset(data_name)
