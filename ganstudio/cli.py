@@ -63,7 +63,7 @@ def _stop_on_signals():
     """A Control that Ctrl+C and SIGTERM stop: a long command (training) checkpoints, exports and exits cleanly."""
     import signal
 
-    from ganstudio.core.control import Control
+    from ganstudio.core.training.control import Control
 
     control = Control()
     signal.signal(signal.SIGINT, lambda *_: control.stop())

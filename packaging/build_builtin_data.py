@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ganstudio.core.images import center_crop_resize
+from ganstudio.core.image_data.images import center_crop_resize
 
 ROOT = Path(__file__).resolve().parent.parent
 

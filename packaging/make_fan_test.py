@@ -4,7 +4,7 @@
     .venv/bin/ganstudio eval-denoiser speech-denoiser-segan --data OUT
 
 The "record your voice with a fan running" check, measured: the speakers are the corpus's held-out ones, and the
-fan (airflow rumble, blade-pass tone, slow beat: core/noise_mix.py) is a noise the corpus never trained on. Each clip
+fan (airflow rumble, blade-pass tone, slow beat: core/speech/noise_mix.py) is a noise the corpus never trained on. Each clip
 gets its own fan (seeded by its index), at the SNRs in turn. Writes OUT/clean, OUT/noisy and OUT/mixtures.json, the layout
 `ganstudio eval-denoiser` reads.
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ganstudio.core.audio_files import read_audio, write_audio
-from ganstudio.core.noise_mix import mix_at_snr, synthetic_noise
-from ganstudio.core.speech_data import audio_files
+from ganstudio.core.speech.audio_files import read_audio, write_audio
+from ganstudio.core.speech.noise_mix import mix_at_snr, synthetic_noise
+from ganstudio.core.speech.data import audio_files
 
 RATE = 16000
 

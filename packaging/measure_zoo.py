@@ -29,8 +29,8 @@ ENTRIES = {
 TRAIN = """
 import sys, time
 from ganstudio import cli
-from ganstudio.core import events as ev
-from ganstudio.ml import run_builder
+from ganstudio.core.training import events as ev
+from ganstudio.ml.training import run_builder
 
 budget = float(sys.argv[1])
 original = run_builder.make_trainer

@@ -70,7 +70,7 @@ def shared_data():
 
 def _export_tiny_generator(folder: Path, **overrides) -> Path:
     """A 16×16 DCGAN generator exported untrained (steps=0): loads like a real model in about a second."""
-    from ganstudio.ml.export import export_generator
+    from ganstudio.ml.training.export import export_generator
     from ganstudio.ml.recipes import get
 
     recipe = get(overrides.pop("recipe", "dcgan"))
@@ -98,8 +98,8 @@ def tiny_digits():
     """The first 64 built-in MNIST digits at 16×16, with labels (LoadedData; copy before mutating)."""
     import numpy as np
 
-    from ganstudio.core import datasets
-    from ganstudio.ml.prepare import resolve_dataset
+    from ganstudio.core.image_data import datasets
+    from ganstudio.ml.training.prepare import resolve_dataset
 
     data = datasets.load(resolve_dataset("mnist"), 32)  # 28 → 32 is a pad (instant); 2×2 means then give 16×16
     data = datasets.subset(data, np.arange(len(data.images)) < 64)

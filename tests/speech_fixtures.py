@@ -20,7 +20,7 @@ def voiced(seconds: float, f0: float = 140.0, seed: int = 0) -> np.ndarray:
 
 def write_mix_set(root: Path, clips: int = 6, seconds: float = 0.2, val_seconds: float = 1.5) -> Path:
     """root/train/clean + root/train/noise (+ val pairs): the layout `make-speech-corpus` writes."""
-    from ganstudio.core.audio_files import write_audio
+    from ganstudio.core.speech.audio_files import write_audio
 
     for i in range(clips):
         write_audio(root / "train" / "clean" / f"c{i}.wav", voiced(seconds, 120 + 15 * i, i))
@@ -35,7 +35,7 @@ def write_mix_set(root: Path, clips: int = 6, seconds: float = 0.2, val_seconds:
 
 
 def write_pair_set(root: Path, names=("a", "b", "c", "d"), seconds: float = 0.2, clean_dir="clean", noisy_dir="noisy") -> Path:
-    from ganstudio.core.audio_files import write_audio
+    from ganstudio.core.speech.audio_files import write_audio
 
     rng = np.random.default_rng(3)
     for i, name in enumerate(names):
@@ -50,9 +50,9 @@ TINY_SEGAN = dict(ngf=2, ndf=2, batch_size=2, window=1024, preview_every=2, chec
 
 def train_segan(data_dir: Path, run_dir: Path, steps: int, resume: bool = False, sinks=(), **overrides):
     """A tiny SEGAN run on the CPU (resumed when `resume`); returns the Trainer after it ran."""
-    from ganstudio.ml.prepare import prepare, resolve_dataset
-    from ganstudio.ml.run_folder import check_resumable
-    from ganstudio.ml.trainer import Trainer
+    from ganstudio.ml.training.prepare import prepare, resolve_dataset
+    from ganstudio.ml.training.run_folder import check_resumable
+    from ganstudio.ml.training.trainer import Trainer
 
     stored = check_resumable(run_dir, "segan") if resume else None
     data, config = prepare("segan", resolve_dataset(str(data_dir)), {**TINY_SEGAN, **overrides}, stored)

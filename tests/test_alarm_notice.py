@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ganstudio.core import events as ev
+from ganstudio.core.training import events as ev
 from ganstudio.ui.pages.train_page import TrainPage
 from ganstudio.ui.widgets.alarm_notice import AlarmNotice
 from ganstudio.workers.training_worker import TrainingWorker
@@ -98,7 +98,7 @@ def test_the_terminal_prints_alarms_on_stderr(capsys):
 def test_tensorboard_writes_alarms_as_text(tmp_path):
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-    from ganstudio.ml.tensorboard import TensorBoardSink
+    from ganstudio.ml.training.tensorboard import TensorBoardSink
 
     sink = TensorBoardSink(tmp_path / "tb")
     sink(ev.AlarmRaised(42, "mode_collapse", "Samples alike.", "Minibatch std."))

@@ -10,9 +10,9 @@ import typing
 import numpy as np
 import pytest
 
-from ganstudio.core import events as ev
-from ganstudio.core.alarms import KINDS, AlarmSettings, AlarmWatcher, pairwise_distances, zigzag_legs
-from ganstudio.core.history import LossHistory
+from ganstudio.core.training import events as ev
+from ganstudio.core.training.alarms import KINDS, AlarmSettings, AlarmWatcher, pairwise_distances, zigzag_legs
+from ganstudio.core.training.history import LossHistory
 
 
 def healthy_step(rng: np.random.Generator, step: int) -> tuple[dict, dict]:

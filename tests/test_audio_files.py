@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from ganstudio.core.audio_files import (AudioClip, audio_duration, iter_audio_blocks, read_audio, resample,
+from ganstudio.core.speech.audio_files import (AudioClip, audio_duration, iter_audio_blocks, read_audio, resample,
                                         write_audio)
 from ganstudio.core.errors import DataError, StudioError
 
@@ -194,7 +194,7 @@ def test_saved_files_get_normal_permissions(tmp_path):
     import os
     import stat
 
-    from ganstudio.core.audio_files import write_audio, write_audio_stream
+    from ganstudio.core.speech.audio_files import write_audio, write_audio_stream
 
     umask = os.umask(0o022)
     try:

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from ganstudio.bench.train_digits import DigitWatch
-from ganstudio.core import events as ev
-from ganstudio.core.control import Control
+from ganstudio.core.training import events as ev
+from ganstudio.core.training.control import Control
 from ganstudio.core.grid import tile
 
 

@@ -15,7 +15,7 @@ import soundfile
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from ganstudio.core.audio_files import read_audio
+from ganstudio.core.speech.audio_files import read_audio
 from ganstudio.core.errors import StudioError
 from ganstudio.ui.pages.denoise_page import DenoisePage
 from ganstudio.workers.audio_service import AudioService, DeviceChoices, SoundEngine

@@ -11,9 +11,9 @@ import pytest
 import soundfile
 
 from ganstudio.audio.simulated import SimulatedStreamFactory
-from ganstudio.core.audio_files import read_audio
+from ganstudio.core.speech.audio_files import read_audio
 from ganstudio.core.errors import ModelFileError, StudioError
-from ganstudio.core.framing import process_signal
+from ganstudio.core.speech.framing import process_signal
 from ganstudio.workers import denoise_jobs
 from ganstudio.workers.audio_service import AudioService, DeviceChoices, DeviceOption, SoundEngine
 from ganstudio.workers.clip_display import clip_display, waveform_envelope

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ganstudio.core import datasets
+from ganstudio.core.image_data import datasets
 from ganstudio.core.errors import DataError, StudioError
-from ganstudio.ml.prepare import prepare, resolve_dataset
+from ganstudio.ml.training.prepare import prepare, resolve_dataset
 
 RNG = np.random.default_rng(7)
 

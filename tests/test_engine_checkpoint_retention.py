@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ganstudio.core.history import LossHistory
-from ganstudio.ml.checkpoints import CheckpointStore
+from ganstudio.core.training.history import LossHistory
+from ganstudio.ml.training.checkpoints import CheckpointStore
 
 
 class FakeTfCheckpoint:

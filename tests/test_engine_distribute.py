@@ -44,10 +44,10 @@ one_update()
 result = {"sgd_weight": float(weight.numpy())}
 
 # 2. Two steps of the real Trainer.
-from ganstudio.core import events as ev
-from ganstudio.core.datasets import LoadedData
+from ganstudio.core.training import events as ev
+from ganstudio.core.image_data.datasets import LoadedData
 from ganstudio.ml.recipes import get
-from ganstudio.ml.trainer import Trainer
+from ganstudio.ml.training.trainer import Trainer
 
 with np.load(sys.argv[2]) as npz:
     data = LoadedData(npz["images"], npz["labels"], ())

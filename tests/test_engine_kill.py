@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ganstudio.ml.checkpoints import CheckpointStore
+from ganstudio.ml.training.checkpoints import CheckpointStore
 
 FAKE_WRITER = """
 import sys
 from pathlib import Path
 import numpy as np
-from ganstudio.ml.checkpoints import CheckpointStore
+from ganstudio.ml.training.checkpoints import CheckpointStore
 
 class FakeTFCheckpoint:
     '''Writes files shaped like tf.train.Checkpoint's: the data file is filled with the step's byte value.'''
@@ -38,7 +38,7 @@ store.clean_stale()
 latest = store.latest()
 history, fixed = CheckpointStore.load_extras(latest.path) if latest else (None, {"z": np.arange(8.0)})
 if history is None:
-    from ganstudio.core.history import LossHistory
+    from ganstudio.core.training.history import LossHistory
     history = LossHistory()
 writer = FakeTFCheckpoint()
 writer.step = latest.step if latest else 0

@@ -27,7 +27,7 @@ def generator_and_config():
 
 
 def export(generator_and_config, folder: Path, float16: bool = False) -> Path:
-    from ganstudio.ml.export import export_generator
+    from ganstudio.ml.training.export import export_generator
 
     generator, config = generator_and_config
     return export_generator(generator, config, folder, steps=5, float16=float16)

@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from ganstudio.core import events as ev
+from ganstudio.core.training import events as ev
 from ganstudio.core.errors import StudioError
-from ganstudio.ml.trainer import MAX_ROLLBACKS, Trainer
+from ganstudio.ml.training.trainer import MAX_ROLLBACKS, Trainer
 
 
 class PoisonedTrainer(Trainer):

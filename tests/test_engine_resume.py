@@ -20,10 +20,10 @@ import pytest
 TRAIN_SCRIPT = """
 import json, sys
 import numpy as np
-from ganstudio.core import events as ev
-from ganstudio.core.datasets import LoadedData
-from ganstudio.ml.config import TrainConfig
-from ganstudio.ml.trainer import Trainer
+from ganstudio.core.training import events as ev
+from ganstudio.core.image_data.datasets import LoadedData
+from ganstudio.ml.training.config import TrainConfig
+from ganstudio.ml.training.trainer import Trainer
 
 args = json.loads(sys.argv[1])
 config = TrainConfig.from_dict(args["config"])
@@ -101,7 +101,7 @@ def test_resume_starts_at_the_checkpoint_and_finishes_the_run(straight_and_resum
 
 
 def test_history_is_continuous_and_equal_to_the_straight_run(straight_and_resumed):
-    from ganstudio.ml.checkpoints import CheckpointStore
+    from ganstudio.ml.training.checkpoints import CheckpointStore
 
     straight, resumed, _ = straight_and_resumed
     history_a, _ = CheckpointStore.load_extras(final(straight))
@@ -122,7 +122,7 @@ def test_weights_optimizer_and_rng_state_equal_the_straight_run(straight_and_res
 
 
 def test_fixed_z_survives_resume(straight_and_resumed):
-    from ganstudio.ml.checkpoints import CheckpointStore
+    from ganstudio.ml.training.checkpoints import CheckpointStore
 
     straight, resumed, _ = straight_and_resumed
     _, fixed_first = CheckpointStore.load_extras(straight / "checkpoints" / "ckpt-000000002")
@@ -134,7 +134,7 @@ def test_fixed_z_survives_resume(straight_and_resumed):
 
 def test_initial_weights_are_a_function_of_the_seed(tmp_path, tiny_config, tiny_digits):
     """What lets a fresh process rebuild the same run: the same seed gives the same initial networks."""
-    from ganstudio.ml.trainer import Trainer
+    from ganstudio.ml.training.trainer import Trainer
 
     weights = []
     for i, seed in enumerate((0, 0, 1)):

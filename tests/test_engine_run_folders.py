@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from ganstudio.core.errors import RunFolderError, StudioError
-from ganstudio.ml import run_folder
+from ganstudio.ml.training import run_folder
 
 
 def write_images(folder: Path, n: int) -> Path:
@@ -74,7 +74,7 @@ def test_new_run_refuses_to_overwrite_a_run_with_checkpoints(dcgan_run, tiny_con
 
 
 def test_damaged_checkpoint_on_resume(dcgan_run, tiny_config, tiny_digits):
-    from ganstudio.ml.trainer import Trainer
+    from ganstudio.ml.training.trainer import Trainer
 
     broken = dcgan_run / "checkpoints" / "ckpt-000000002"
     broken.mkdir(parents=True)
@@ -119,8 +119,8 @@ def disk_full(*args, **kwargs):
 
 
 def test_disk_full_while_checkpointing_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
-    from ganstudio.core.history import LossHistory
-    from ganstudio.ml.checkpoints import CheckpointStore
+    from ganstudio.core.training.history import LossHistory
+    from ganstudio.ml.training.checkpoints import CheckpointStore
 
     store, history, fixed = CheckpointStore(tmp_path), LossHistory(), {"z": np.ones((2, 3), np.float32)}
     history.append(1, {"loss": 1.0})
@@ -137,8 +137,8 @@ def test_disk_full_while_checkpointing_keeps_the_previous_checkpoint(tmp_path, m
 
 
 def test_tensorflow_write_error_while_checkpointing_reads_as_disk_full(tmp_path):
-    from ganstudio.core.history import LossHistory
-    from ganstudio.ml.checkpoints import CheckpointStore
+    from ganstudio.core.training.history import LossHistory
+    from ganstudio.ml.training.checkpoints import CheckpointStore
     from ganstudio.ml.runtime import tf
 
     class FullDiskCheckpoint:
@@ -195,7 +195,7 @@ def test_a_set_aside_folder_is_put_back_by_the_cleaner(tmp_path):
 def test_a_checkpoint_missing_a_declared_model_is_refused_with_what_is_missing(tmp_path, tiny_config, tiny_digits):
     """An L1-only U-Net-like checkpoint (no discriminator) must not resume a GAN, leaving D at its fresh weights."""
     from ganstudio.ml.runtime import tf
-    from ganstudio.ml.trainer import Trainer
+    from ganstudio.ml.training.trainer import Trainer
 
     config = tiny_config("dcgan")
     data = tiny_digits.with_batches(config.batch_size, config.seed)

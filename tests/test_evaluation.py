@@ -91,11 +91,11 @@ def tiny_classifier(tmp_path_factory):
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory, tiny_folder, tiny_classifier):
     """A 4-step DCGAN run at 16×16 (ngf 8) checkpointed every 2 steps, scored by the trainer FID evaluator."""
-    from ganstudio.core.datasets import detect
+    from ganstudio.core.image_data.datasets import detect
     from ganstudio.ml.evaluation.data import load_split
     from ganstudio.ml.evaluation.trainer_fid import flower_fid_evaluator
-    from ganstudio.ml.prepare import prepare
-    from ganstudio.ml.trainer import Trainer
+    from ganstudio.ml.training.prepare import prepare
+    from ganstudio.ml.training.trainer import Trainer
 
     overrides = dict(image_size=16, ngf=8, ndf=8, batch_size=8, checkpoint_every=2, preview_every=2, holdout=0.3, xla=False)
     data, config = prepare("dcgan", detect(tiny_folder), overrides)
@@ -134,8 +134,8 @@ def test_classifier_learns_an_easy_split(tiny_folder, tmp_path):
 
 # ---- trainer hook and export ---------------------------------------------------------------------------------------
 def test_trainer_evaluator_scores_every_checkpoint(tiny_run):
-    from ganstudio.core import events as ev
-    from ganstudio.ml.checkpoints import CheckpointStore
+    from ganstudio.core.training import events as ev
+    from ganstudio.ml.training.checkpoints import CheckpointStore
 
     run_dir, seen = tiny_run
     fids = [e for e in seen if isinstance(e, ev.MetricComputed) and e.name == "fid"]
@@ -160,10 +160,10 @@ def test_export_latest_checkpoint_equals_the_runs_final_model(tiny_run, tmp_path
 
 
 def test_export_by_step_best_and_float16(tiny_run, tmp_path):
-    from ganstudio.ml.checkpoints import CheckpointStore
-    from ganstudio.ml.inference import GeneratorSession
+    from ganstudio.ml.training.checkpoints import CheckpointStore
+    from ganstudio.ml.inference.generator import GeneratorSession
     from ganstudio.ml.modelfile import load_model
-    from ganstudio.ml.run_export import export_checkpoint
+    from ganstudio.ml.training.run_export import export_checkpoint
 
     run_dir, _ = tiny_run
     early, info = export_checkpoint(run_dir, tmp_path / "step2", "2")

@@ -1,11 +1,11 @@
-"""The shared framer (core/framing.py): exact reconstruction, no clicks at frame edges, batching, streaming = files."""
+"""The shared framer (core/speech/framing.py): exact reconstruction, no clicks at frame edges, batching, streaming = files."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from ganstudio.core.framing import Cancelled, OverlapAdd, process_signal, process_stream, synthesis_window
+from ganstudio.core.speech.framing import Cancelled, OverlapAdd, process_signal, process_stream, synthesis_window
 
 SIZES = [(16384, 8192), (1024, 512), (1024, 256)]
 

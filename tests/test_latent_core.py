@@ -129,8 +129,8 @@ def test_history_back_forward_and_truncation():
 
 
 def test_ganspace_directions_are_unit_and_ordered(tiny_generator_dir):
-    from ganstudio.ml.inference import GeneratorSession
-    from ganstudio.ml.latent_directions import all_directions, ganspace_directions, sample_features
+    from ganstudio.ml.inference.generator import GeneratorSession
+    from ganstudio.ml.inference.latent_directions import all_directions, ganspace_directions, sample_features
 
     session = GeneratorSession.load(tiny_generator_dir)
     directions = ganspace_directions(session, n_samples=600, n_components=6)
@@ -153,8 +153,8 @@ def test_ganspace_directions_are_unit_and_ordered(tiny_generator_dir):
 
 
 def test_ganspace_on_a_conditional_generator(tiny_conditional_generator_dir):
-    from ganstudio.ml.inference import GeneratorSession
-    from ganstudio.ml.latent_directions import ganspace_directions
+    from ganstudio.ml.inference.generator import GeneratorSession
+    from ganstudio.ml.inference.latent_directions import ganspace_directions
 
     session = GeneratorSession.load(tiny_conditional_generator_dir)
     directions = ganspace_directions(session, n_samples=300, n_components=4)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ganstudio.core import events as ev
+from ganstudio.core.training import events as ev
 from ganstudio.ui.widgets.loss_plot import LossPlot
 
 

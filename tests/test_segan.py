@@ -61,7 +61,7 @@ def test_the_residual_generator_starts_as_the_identity_and_the_book_one_does_not
 
 
 def test_without_an_adversary_only_the_generator_learns(tmp_path):
-    from ganstudio.ml.checkpoints import CheckpointStore
+    from ganstudio.ml.training.checkpoints import CheckpointStore
     from ganstudio.ml.runtime import tf
 
     run = tmp_path / "l1"
@@ -75,7 +75,7 @@ def test_without_an_adversary_only_the_generator_learns(tmp_path):
 
 
 def test_training_logs_lsgan_and_l1_parts_and_previews_spectrograms(segan_runs):
-    from ganstudio.ml.checkpoints import CheckpointStore
+    from ganstudio.ml.training.checkpoints import CheckpointStore
 
     history, fixed = CheckpointStore.load_extras(segan_runs[1] / "checkpoints" / "ckpt-000000004")
     assert {"d_loss", "d_real", "d_fake", "g_loss", "g_adv", "l1"} <= set(history.series)
@@ -94,7 +94,7 @@ def test_training_logs_lsgan_and_l1_parts_and_previews_spectrograms(segan_runs):
 def test_previews_carry_the_clips_to_listen_to_and_the_cli_saves_them(segan_runs, tmp_path):
     import soundfile
 
-    from ganstudio.core.sample_folder import SampleFolderSink
+    from ganstudio.core.training.sample_folder import SampleFolderSink
 
     preview = [e for e in segan_runs[3] if type(e).__name__ == "PreviewReady"][-1]
     fixed_clips = np.load(segan_runs[1] / "checkpoints" / "ckpt-000000004" / "fixed.npz")["clips"]
@@ -123,7 +123,7 @@ def test_resume_gives_the_weights_of_a_straight_run(segan_runs):
 
 def test_the_denoiser_processes_clips_of_any_length_aligned(segan_runs):
     from ganstudio.core.errors import DataError
-    from ganstudio.ml.denoiser import DenoiserSession
+    from ganstudio.ml.inference.denoiser import DenoiserSession
 
     session = DenoiserSession.load(segan_runs[1] / "model")
     assert (session.window, session.hop, session.rate) == (1024, 512, 16000)
@@ -163,8 +163,8 @@ def test_denoise_and_eval_commands(segan_runs, tmp_path, capsys, no_signal_handl
 def test_a_run_can_start_from_another_models_generator_and_refuses_one_that_does_not_fit(segan_runs, tmp_path):
     from ganstudio.core.errors import ModelFileError
     from ganstudio.ml.modelfile import load_model
-    from ganstudio.ml.prepare import prepare, resolve_dataset
-    from ganstudio.ml.trainer import Trainer
+    from ganstudio.ml.training.prepare import prepare, resolve_dataset
+    from ganstudio.ml.training.trainer import Trainer
 
     source = segan_runs[1] / "model"
     data, config = prepare("segan", resolve_dataset(str(segan_runs[0])), {**TINY, "init_generator": str(source)})
@@ -181,8 +181,8 @@ def test_a_run_can_start_from_another_models_generator_and_refuses_one_that_does
 
 
 def test_the_stoi_loss_follows_pystoi_and_has_gradients():
-    from ganstudio.core.speech_metrics import stoi_score
-    from ganstudio.ml.losses import stoi_loss
+    from ganstudio.core.speech.metrics import stoi_score
+    from ganstudio.ml.training.speech_losses import stoi_loss
     from ganstudio.ml.runtime import tf
 
     t = tf()

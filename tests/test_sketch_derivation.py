@@ -12,14 +12,14 @@ from PIL import Image
 
 from ganstudio import cli
 from ganstudio.core.errors import DataError
-from ganstudio.core.images import load_image
+from ganstudio.core.image_data.images import load_image
 from ganstudio.core.paired import load_paired
 from ganstudio.core.sketch.edges import INK, PAPER, edges_from_photo
 from ganstudio.core.sketch.fit import resize_photo, resize_sketch, work_size
 from ganstudio.core.sketch.labels import labels_from_photo, mode_filter, nearest_class, rgb_to_lab
 from ganstudio.core.sketch.pairs_builder import build_pairs
 from ganstudio.core.sketch.palette import FLOWER_MATERIALS, Palette, generic_palette
-from ganstudio.core.splits import is_held_out
+from ganstudio.core.image_data.splits import is_held_out
 
 SKY, YELLOW = 1, 8  # two FLOWER_MATERIALS classes with very different colours
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import ganstudio.core.spectral_gate as spectral_gate_module
-import ganstudio.core.spectrogram as spectrogram_module
-from ganstudio.core.spectral_gate import spectral_gate
-from ganstudio.core.spectrogram import log_spectrogram, spectrogram_axes, spectrogram_image
-from ganstudio.core.speech_metrics import speech_scores
+import ganstudio.core.speech.spectral_gate as spectral_gate_module
+import ganstudio.core.speech.spectrogram as spectrogram_module
+from ganstudio.core.speech.spectral_gate import spectral_gate
+from ganstudio.core.speech.spectrogram import log_spectrogram, spectrogram_axes, spectrogram_image
+from ganstudio.core.speech.metrics import speech_scores
 from test_speech_metrics import RATE, noise_at_snr, voiced_signal
 
 

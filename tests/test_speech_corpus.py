@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import soundfile
 
-from ganstudio.core.speech_corpus import builder, opensfx, sound_packs, sources, texts, tts
-from ganstudio.core.speech_data import detect_speech
+from ganstudio.speech_corpus import builder, opensfx, sound_packs, sources, texts, tts
+from ganstudio.core.speech.data import detect_speech
 from speech_fixtures import RATE, voiced
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from ganstudio.core.errors import DataError
-from ganstudio.core.noise_mix import babble, mix_at_snr, power, synthetic_noise
-from ganstudio.core.speech_data import SpeechBatches, detect_speech, load_speech
+from ganstudio.core.speech.noise_mix import babble, mix_at_snr, power, synthetic_noise
+from ganstudio.core.speech.data import SpeechBatches, detect_speech, load_speech
 from speech_fixtures import voiced, write_mix_set, write_pair_set
 
 
@@ -36,7 +36,7 @@ def test_mixtures_hit_the_drawn_snr_and_are_a_pure_function_of_the_step(tmp_path
 
 
 def test_varied_noises_are_new_each_time_yet_a_function_of_the_step_and_keep_the_snr(tmp_path):
-    from ganstudio.core.noise_mix import varied_noise
+    from ganstudio.core.speech.noise_mix import varied_noise
 
     tone = np.sin(2 * np.pi * 500 * np.arange(8000) / 16000).astype(np.float32)  # one recording: a 500 Hz tone
     variants = [varied_noise([tone], 4096, np.random.default_rng(k)) for k in range(40)]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from ganstudio.core.errors import DataError
-from ganstudio.core.speech_metrics import (pesq_wb, segmental_snr_db, snr_db, speech_scores, stoi_score)
+from ganstudio.core.speech.metrics import (pesq_wb, segmental_snr_db, snr_db, speech_scores, stoi_score)
 
 RATE = 16000
 

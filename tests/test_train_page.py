@@ -34,7 +34,7 @@ def test_a_tiny_run_through_the_page_draws_curves_and_samples(qtbot, page, tmp_p
     x, y = page.loss_plot.curve_data("g_loss")
     assert list(x) == [1, 2, 3, 4, 5, 6] and len(y) == 6
     assert len(page.loss_plot.curve_data("grad_norm_d")[0]) == 6
-    assert not page.fake_view.pixmap().isNull() and not page.real_view.pixmap().isNull()
+    assert not page.previews.fake_view.pixmap().isNull() and not page.previews.real_view.pixmap().isNull()
     assert page.stats.text("Step").startswith("6") and page.stats.text("Device") != "–"
     assert page.state == "idle" and page.buttons["start"].isEnabled()
 
@@ -122,7 +122,7 @@ def test_built_in_data_sets_come_first_and_set_the_default_image_size(qtbot, set
 
 
 def test_loss_plot_downsamples_long_histories_and_never_draws_backwards(qtbot):
-    from ganstudio.core import events as ev
+    from ganstudio.core.training import events as ev
     from ganstudio.ui.widgets.loss_plot import LossPlot
 
     plot = LossPlot(max_points=500)
@@ -158,7 +158,7 @@ def test_resume_menu_lists_runs_under_runs_dir_newest_first(qtbot, page, isolate
 def test_a_rollback_shows_the_halved_learning_rates_and_a_later_edit_keeps_them(qtbot, settings):
     """The Trainer halves both rates after a NaN; the form must follow, or the next edit of one rate would send the
     other's old value back to the run."""
-    from ganstudio.core import events as ev
+    from ganstudio.core.training import events as ev
 
     page = TrainPage(settings)
     qtbot.addWidget(page)

@@ -78,7 +78,7 @@ def test_paired_recipes_show_the_direction_for_ab_folders_only(make_page, tmp_pa
     assert form.overrides()["image_size"] == 128 and "A|B folder" in form.pairs_note.text()
     form.direction.setCurrentIndex(form.direction.findData("BtoA"))
     assert form.overrides()["direction"] == "BtoA"
-    form._add_folder(str(labels))
+    form.dataset_box.add_folder(str(labels))
     form.dataset_box.activated.emit(form.dataset_box.currentIndex())
     assert not form._form.isRowVisible(form.direction) and "direction" not in form.overrides()
     assert "label/image" in form.pairs_note.text()
@@ -182,7 +182,7 @@ def test_the_train_anyway_dialog_shows_the_report(qtbot, monkeypatch, tmp_path, 
 
 
 def test_paired_runs_title_the_preview_as_validation_pairs(qtbot, settings, tmp_path):
-    from ganstudio.core.events import PreviewReady
+    from ganstudio.core.training.events import PreviewReady
 
     page = TrainPage(settings, ask_folder=lambda: None, ask_run=lambda: None)
     qtbot.addWidget(page)
@@ -190,10 +190,10 @@ def test_paired_runs_title_the_preview_as_validation_pairs(qtbot, settings, tmp_
     page.worker.start = lambda job, paused=False: jobs.append(job)  # no training thread: only the page's reaction
     page.show()
     page.start_run("pix2pix", str(ab_folder(tmp_path / "ab")), overrides={"direction": "BtoA"}, run_dir=tmp_path / "r")
-    assert jobs[0].overrides["direction"] == "BtoA" and not page.real_group.isVisible()
+    assert jobs[0].overrides["direction"] == "BtoA" and not page.previews.real_group.isVisible()
     page._on_worker_preview_ready(PreviewReady(5, np.zeros((8, 24, 3), np.uint8)))
-    assert page.fake_group.title() == "Validation pairs: input | output | target · step 5"
+    assert page.previews.fake_group.title() == "Validation pairs: input | output | target · step 5"
     page._set_state("idle")
     page.start_run("dcgan", "mnist", run_dir=tmp_path / "r2")
-    assert page.real_group.isVisible() and page.fake_group.title() == "Generated (fixed z)"
+    assert page.previews.real_group.isVisible() and page.previews.fake_group.title() == "Generated (fixed z)"
     assert page.shutdown(timeout=5)

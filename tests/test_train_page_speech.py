@@ -7,7 +7,7 @@ import numpy as np
 
 from ganstudio.audio.simulated import SimulatedStreamFactory
 from ganstudio.core.errors import StudioError
-from ganstudio.core.events import PreviewReady
+from ganstudio.core.training.events import PreviewReady
 from ganstudio.ui.pages.train_page import TrainPage
 from ganstudio.workers.audio_service import AudioService, SoundEngine
 from speech_fixtures import write_mix_set
@@ -23,14 +23,14 @@ def test_speech_runs_hide_image_rows_and_title_the_preview_as_spectrograms(qtbot
     form = page.form
     form.recipe_box.setCurrentIndex(form.recipe_box.findData("segan"))
     # framed for speech as soon as the recipe is chosen, before any run
-    assert page.fake_group.title().startswith("Validation clips: spectrograms") and not page.real_group.isVisible()
+    assert page.previews.fake_group.title().startswith("Validation clips: spectrograms") and not page.previews.real_group.isVisible()
     form.recipe_box.setCurrentIndex(form.recipe_box.findData("dcgan"))
-    assert page.fake_group.title() == "Generated (fixed z)" and page.real_group.isVisible()
+    assert page.previews.fake_group.title() == "Generated (fixed z)" and page.previews.real_group.isVisible()
     form.recipe_box.setCurrentIndex(form.recipe_box.findData("segan"))
     assert not form.is_shown("image_size") and not form.is_shown("z_dim")
     assert "image_size" not in form.overrides() and form.overrides()["batch_size"] == 32
     page.start_run("segan", str(write_mix_set(tmp_path / "speech")), run_dir=tmp_path / "r")
-    assert page.fake_group.title().startswith("Validation clips: spectrograms") and not page.real_group.isVisible()
+    assert page.previews.fake_group.title().startswith("Validation clips: spectrograms") and not page.previews.real_group.isVisible()
     assert page.shutdown(timeout=5)
 
 
@@ -38,7 +38,7 @@ def test_a_speech_recipe_lists_only_speech_folders_and_asks_for_one(qtbot, make_
     speech = write_mix_set(tmp_path / "speech")
     page = make_page(speech)
     form = page.form
-    form._add_folder(str(ab_folder(tmp_path / "ab")), select=False)
+    form.dataset_box.add_folder(str(ab_folder(tmp_path / "ab")), select=False)
     view = form.dataset_box.view()
     choose(page, "segan")  # no speech folder yet: the built-in photos and the A|B folder leave the list
     assert not form.has_dataset() and "make-speech-corpus" in form.pairs_note.text()
@@ -67,7 +67,7 @@ def test_speech_previews_can_be_played_noisy_enhanced_and_clean(qtbot, settings)
     page = TrainPage(settings, ask_folder=lambda: None, ask_run=lambda: None, audio=audio)
     qtbot.addWidget(page)
     page.show()
-    player = page.clip_player
+    player = page.previews.clip_player
     assert not player.isVisible()
     page._on_worker_preview_ready(preview_with_clips(250))
     assert player.isVisible() and player.clip_box.count() == 2 and "step 250" in player.status.text()
@@ -93,8 +93,8 @@ def test_no_output_device_is_said_in_the_player(qtbot, settings):
     page = TrainPage(settings, ask_folder=lambda: None, ask_run=lambda: None, audio=audio)
     qtbot.addWidget(page)
     page._on_worker_preview_ready(preview_with_clips(10))
-    page.clip_player.buttons.button(1).click()
-    assert "No output device" in page.clip_player.status.text() and page.clip_player.buttons.checkedId() == -1
+    page.previews.clip_player.buttons.button(1).click()
+    assert "No output device" in page.previews.clip_player.status.text() and page.previews.clip_player.buttons.checkedId() == -1
     assert page.shutdown(timeout=5)
 
 
@@ -109,9 +109,9 @@ def test_a_real_speech_run_from_the_page_trains_logs_and_brings_clips_to_the_pla
     with qtbot.waitSignal(page.run_finished, timeout=180_000) as finished:
         page.start_run("segan", str(corpus), steps=2, run_dir=tmp_path / "run")
     assert finished.args[0].step == 2
-    qtbot.waitUntil(lambda: page.clip_player.clips is not None, timeout=10_000)
-    assert page.clip_player.clips.shape == (2, 3, 32768) and page.clip_player.step == 2
+    qtbot.waitUntil(lambda: page.previews.clip_player.clips is not None, timeout=10_000)
+    assert page.previews.clip_player.clips.shape == (2, 3, 32768) and page.previews.clip_player.step == 2
     assert "6 clean recordings from speech" in page._log.toPlainText()
-    page.clip_player.buttons.button(1).click()
-    assert np.allclose(output.last.pump(1), page.clip_player.clips[0, 1, :1024])
+    page.previews.clip_player.buttons.button(1).click()
+    assert np.allclose(output.last.pump(1), page.previews.clip_player.clips[0, 1, :1024])
     assert page.shutdown(timeout=30)

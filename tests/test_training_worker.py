@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ganstudio.core import events as ev
+from ganstudio.core.training import events as ev
 from ganstudio.paths import resources_dir
 from ganstudio.workers.event_bridge import EventBridge
 from ganstudio.workers.training_worker import TrainingWorker, TrainJob

@@ -25,7 +25,7 @@ from ganstudio.core.sketch.palette import FLOWER_MATERIALS
 FRESH_LOAD = """
 import sys
 import numpy as np
-from ganstudio.ml.translation import TranslatorSession
+from ganstudio.ml.inference.translator import TranslatorSession
 session = TranslatorSession.load(sys.argv[1])
 names = [type(layer).__name__ for layer in session.model.layers]
 print("LAYERS", names.count("ReflectionPad2D"), session.render(np.zeros((32, 32), np.uint8)).shape)
@@ -42,7 +42,7 @@ def test_a_pix2pixhd_model_loads_in_safe_mode_in_a_fresh_process(pix2pixhd_event
 
 
 def test_a_generator_is_not_a_translator(tiny_generator_dir):
-    from ganstudio.ml.translation import TranslatorSession
+    from ganstudio.ml.inference.translator import TranslatorSession
 
     with pytest.raises(ModelFileError, match="not a translator"):
         TranslatorSession.load(tiny_generator_dir)
@@ -139,9 +139,9 @@ def test_render_batch_equals_single_renders(edges_session, edge_data):
 
 def test_a_deep_unet_renders_a_canvas_that_is_not_a_multiple_of_its_downsampling(tmp_path):
     """A U-Net trained at 128 px halves 6 times: its skips only line up on multiples of 64 (a 96 px canvas crashed)."""
-    from ganstudio.ml.export import export_generator
+    from ganstudio.ml.training.export import export_generator
     from ganstudio.ml.recipes import get
-    from ganstudio.ml.translation import TranslatorSession
+    from ganstudio.ml.inference.translator import TranslatorSession
 
     recipe = get("pix2pix")
     config = recipe.config(image_size=128, ngf=4, ndf=4, input_kind="edges", input_channels=1, xla=False)

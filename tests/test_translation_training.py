@@ -41,8 +41,8 @@ def test_each_recipe_exports_a_translator_that_says_what_it_translates(pix2pix_r
 
 
 def test_losses_logged_per_recipe(pix2pix_runs, unet_l1_events, pix2pixhd_events):
-    from ganstudio.core.events import StepLogged
-    from ganstudio.ml.checkpoints import CheckpointStore
+    from ganstudio.core.training.events import StepLogged
+    from ganstudio.ml.training.checkpoints import CheckpointStore
 
     history, _ = CheckpointStore.load_extras(pix2pix_runs[0] / "checkpoints" / "ckpt-000000004")
     assert {"d_loss", "d_real", "d_fake", "g_loss", "g_adv", "l1"} <= set(history.series)
@@ -91,7 +91,7 @@ def test_pix2pix_preview_is_input_output_target_on_the_val_pairs(pix2pix_runs, e
 
 
 def test_pix2pixhd_preview_shows_the_label_map_in_palette_colours(pix2pixhd_events, label_data):
-    from ganstudio.core.events import PreviewReady
+    from ganstudio.core.training.events import PreviewReady
     from ganstudio.core.paired import load_paired
 
     val = load_paired(label_data, "val", SIZE)
@@ -106,7 +106,7 @@ def test_pix2pixhd_preview_shows_the_label_map_in_palette_colours(pix2pixhd_even
 
 
 def test_pix2pix_resume_gives_the_losses_and_weights_of_a_straight_run(pix2pix_runs):
-    from ganstudio.ml.checkpoints import CheckpointStore
+    from ganstudio.ml.training.checkpoints import CheckpointStore
     from ganstudio.ml.runtime import tf
 
     straight, resumed, _ = pix2pix_runs
@@ -127,11 +127,11 @@ def test_pix2pix_resume_gives_the_losses_and_weights_of_a_straight_run(pix2pix_r
 
 def test_a_checkpoint_saved_without_dropout_seed_states_still_resumes(unet_l1_events, edge_data, tmp_path):
     """Runs checkpointed before the seed states were saved must stay resumable (only not bit-exact)."""
-    from ganstudio.core.events import Finished
-    from ganstudio.ml.prepare import prepare, resolve_dataset
-    from ganstudio.ml.run_folder import check_resumable
+    from ganstudio.core.training.events import Finished
+    from ganstudio.ml.training.prepare import prepare, resolve_dataset
+    from ganstudio.ml.training.run_folder import check_resumable
     from ganstudio.ml.runtime import tf
-    from ganstudio.ml.trainer import Trainer
+    from ganstudio.ml.training.trainer import Trainer
 
     run_dir = shutil.copytree(model_dir_of(unet_l1_events).parent, tmp_path / "legacy")
     config = check_resumable(run_dir, "unet-l1")
@@ -148,7 +148,7 @@ def test_a_checkpoint_saved_without_dropout_seed_states_still_resumes(unet_l1_ev
 
 # ---- data errors ----------------------------------------------------------------------------------------------------
 def test_pix2pixhd_refuses_edge_data(edge_data):
-    from ganstudio.ml.prepare import prepare, resolve_dataset
+    from ganstudio.ml.training.prepare import prepare, resolve_dataset
 
     with pytest.raises(DataError, match="label maps"):
         prepare("pix2pixhd", resolve_dataset(str(edge_data)), TINY_OVERRIDES)
@@ -165,7 +165,7 @@ def test_a_photo_folder_given_to_pix2pix_points_to_make_pairs(translation_photos
 
 
 def test_a_paired_data_set_given_to_dcgan_is_refused(edge_data):
-    from ganstudio.ml.prepare import prepare, resolve_dataset
+    from ganstudio.ml.training.prepare import prepare, resolve_dataset
 
     with pytest.raises(DataError, match="paired data set"):
         prepare("dcgan", resolve_dataset(str(edge_data)), {})

@@ -26,7 +26,7 @@ def test_the_average_is_swapped_in_for_the_block_and_the_training_weights_come_b
     import keras
 
     from ganstudio.ml.runtime import tf
-    from ganstudio.ml.weight_average import averaged_weights, make_optimizer
+    from ganstudio.ml.training.weight_average import averaged_weights, make_optimizer
 
     t = tf()
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
@@ -51,7 +51,7 @@ def test_the_average_is_swapped_in_for_the_block_and_the_training_weights_come_b
 
 def test_exports_hold_the_average_and_the_run_trains_on_its_own_weights(averaged_runs, tmp_path):
     from ganstudio.ml.modelfile import load_model
-    from ganstudio.ml.run_export import export_checkpoint
+    from ganstudio.ml.training.run_export import export_checkpoint
     from ganstudio.ml.runtime import tf
 
     trainer = averaged_runs[0]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ganstudio.core.errors import StudioError
-from ganstudio.ml import gan_losses
+from ganstudio.ml.training import gan_losses
 from ganstudio.ml.recipes import all_recipes, get
 
 TINY = {  # by recipe family: the smallest networks that still run every code path
@@ -25,8 +25,8 @@ def zoo_data(tmp_path_factory, edge_data, label_data):
     """A data set for each recipe: 16-px digits for z → image recipes, pairs, and a tiny speech set."""
     from speech_fixtures import write_mix_set
 
-    from ganstudio.core import datasets
-    from ganstudio.ml.prepare import resolve_dataset
+    from ganstudio.core.image_data import datasets
+    from ganstudio.ml.training.prepare import resolve_dataset
 
     digits = tmp_path_factory.mktemp("digits")
     loaded = datasets.load(resolve_dataset("mnist"), 16)
@@ -41,7 +41,7 @@ def zoo_data(tmp_path_factory, edge_data, label_data):
 
 
 def _request(recipe: str, data, run_dir, steps: int, **overrides):
-    from ganstudio.core.run_request import RunRequest
+    from ganstudio.core.training.run_request import RunRequest
 
     family = get(recipe).family
     return RunRequest(recipe, str(data) if data else None, run_dir, steps, {**TINY[family], **COMMON, **overrides}, device="cpu",
@@ -49,7 +49,7 @@ def _request(recipe: str, data, run_dir, steps: int, **overrides):
 
 
 def _train(request):
-    from ganstudio.ml.run_builder import make_trainer, prepare_run
+    from ganstudio.ml.training.run_builder import make_trainer, prepare_run
 
     events: list = []
     trainer = make_trainer(prepare_run(request), [events.append])
@@ -106,7 +106,7 @@ def test_a_loss_brings_its_own_settings_below_what_the_user_sets():
 
 
 def test_runs_made_before_losses_existed_train_with_their_recipes_own_loss():
-    from ganstudio.ml.config import TrainConfig
+    from ganstudio.ml.training.config import TrainConfig
 
     old = TrainConfig.from_dict({"recipe": "pix2pixhd", "lr_g": 2e-4})  # run.json of an earlier version: no "loss"
     assert old.loss == "" and get("pix2pixhd").loss_name(old) == "lsgan"
@@ -172,7 +172,7 @@ def test_gradient_penalty_matches_a_hand_computation_on_a_tiny_critic():
 
 def test_weight_clipping_keeps_every_critic_weight_in_bounds():
     from ganstudio.ml.networks.dcgan import discriminator
-    from ganstudio.ml.update import clip_weights
+    from ganstudio.ml.training.update import clip_weights
 
     critic = discriminator(16, 1, 4, 3)
     assert max(float(np.abs(v.numpy()).max()) for v in critic.trainable_variables) > 0.01

@@ -103,8 +103,8 @@ def pix2pix_runs(edge_data, translation_work) -> tuple[Path, Path, str]:
 
 
 def train_in_process(recipe: str, data: Path, run_dir: Path, steps: int, **overrides) -> list:
-    from ganstudio.ml.prepare import prepare, resolve_dataset
-    from ganstudio.ml.trainer import Trainer
+    from ganstudio.ml.training.prepare import prepare, resolve_dataset
+    from ganstudio.ml.training.trainer import Trainer
 
     loaded, config = prepare(recipe, resolve_dataset(str(data)), {**TINY_OVERRIDES, **overrides})
     events = []
@@ -123,7 +123,7 @@ def pix2pixhd_events(label_data, translation_work) -> list:
 
 
 def model_dir_of(events: list) -> Path:
-    from ganstudio.core.events import Finished
+    from ganstudio.core.training.events import Finished
 
     finished = [e for e in events if isinstance(e, Finished)]
     assert finished and finished[-1].reason == "completed"
@@ -132,14 +132,14 @@ def model_dir_of(events: list) -> Path:
 
 @pytest.fixture(scope="session")
 def edges_session(pix2pix_runs):
-    from ganstudio.ml.translation import TranslatorSession
+    from ganstudio.ml.inference.translator import TranslatorSession
 
     return TranslatorSession.load(pix2pix_runs[0] / "model")
 
 
 @pytest.fixture(scope="session")
 def labels_session(pix2pixhd_events):
-    from ganstudio.ml.translation import TranslatorSession
+    from ganstudio.ml.inference.translator import TranslatorSession
 
     return TranslatorSession.load(model_dir_of(pix2pixhd_events))
 

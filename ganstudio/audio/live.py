@@ -1,7 +1,7 @@
 """Live denoising: microphone → processor → speakers through a duplex stream.
 
 The stream callback only copies samples between the device and two preallocated ring buffers; a worker thread frames
-the input, runs the processor with the shared overlap-add (core/framing.py) and fills the output ring.
+the input, runs the processor with the shared overlap-add (core/speech/framing.py) and fills the output ring.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ganstudio.audio.processor import Processor
 from ganstudio.audio.recorder import LevelMeter, WavAppender
 from ganstudio.audio.ring_buffer import RingBuffer
 from ganstudio.core.errors import StudioError
-from ganstudio.core.framing import OverlapAdd
+from ganstudio.core.speech.framing import OverlapAdd
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ def _model_dir(scratch: Path) -> Path:
     shipped = [e for e in installed_models("denoiser") if e.shipped]
     if shipped:
         return shipped[0].path
-    from ganstudio.ml.export import export_generator
+    from ganstudio.ml.training.export import export_generator
     from ganstudio.ml.recipes import get
 
     config = get("segan").config()
@@ -35,9 +35,9 @@ def _speech_like(seconds: float) -> np.ndarray:
 
 
 def run(quick: bool = False):
-    from ganstudio.core.framing import DEFAULT_LIVE_WINDOW, LIVE_WINDOWS
+    from ganstudio.core.speech.framing import DEFAULT_LIVE_WINDOW, LIVE_WINDOWS
     from ganstudio.audio.simulated import simulate_live
-    from ganstudio.ml.denoiser import DenoiserSession
+    from ganstudio.ml.inference.denoiser import DenoiserSession
 
     with tempfile.TemporaryDirectory() as tmp:
         session = DenoiserSession.load(_model_dir(Path(tmp)))

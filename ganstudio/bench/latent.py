@@ -18,7 +18,7 @@ def _model_folder(scratch: Path) -> Path:
     shipped = default_generator()
     if shipped is not None:
         return shipped.path
-    from ganstudio.ml.export import export_generator
+    from ganstudio.ml.training.export import export_generator
     from ganstudio.ml.recipes import get
 
     recipe = get("dcgan")

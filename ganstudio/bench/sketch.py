@@ -27,7 +27,7 @@ def _models(scratch: Path) -> list[tuple[str, Path]]:
 
 def _untrained(kind: str, scratch: Path) -> Path:
     from ganstudio.core.sketch.palette import FLOWER_MATERIALS
-    from ganstudio.ml.export import export_generator
+    from ganstudio.ml.training.export import export_generator
     from ganstudio.ml.recipes import get
 
     recipe = get("pix2pix" if kind == "edges" else "pix2pixhd")

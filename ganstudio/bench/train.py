@@ -9,8 +9,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ganstudio.core import events as ev
-from ganstudio.core.datasets import builtin_datasets, load
+from ganstudio.core.training import events as ev
+from ganstudio.core.image_data.datasets import builtin_datasets, load
 
 DIGITS_CAP_S, DIGITS_QUICK_CAP_S = 600.0, 180.0  # give up on mnist_seconds_to_digits after this long
 
@@ -40,7 +40,7 @@ class RateProbe:
 
 
 def bench_config(**overrides):
-    from ganstudio.ml.prepare import prepare
+    from ganstudio.ml.training.prepare import prepare
 
     spec = builtin_datasets()[0]  # flowers 64×64
     return prepare("dcgan", spec, {**BENCH_OVERRIDES, **overrides})
@@ -59,7 +59,7 @@ def wgangp_figures(warmup: int, steps: int):
 
 
 def headless_images_per_s(config, data, warmup: int, steps: int) -> float:
-    from ganstudio.ml.trainer import Trainer
+    from ganstudio.ml.training.trainer import Trainer
 
     probe = RateProbe(config.batch_size, warmup)
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,7 +91,7 @@ def run(quick: bool = False):
     warmup, steps = (5, 25) if quick else (10, 80)
     reference = reference_images_per_s(config, data.images, warmup, steps)
     headless = headless_images_per_s(config, data, warmup, steps)
-    in_app, p50, p99 = in_app_figures(config, data, warmup, steps)
+    in_app, p50, p99 = in_app_figures(BENCH_OVERRIDES, warmup, steps)
     yield "images_per_s_headless", headless, "img/s"
     yield "images_per_s_in_app", in_app, "img/s"
     yield "train_overhead_pct", max(0.0, (headless - in_app) / headless * 100), "%"

@@ -39,14 +39,14 @@ class LatencyProbe:
         return float(np.percentile(self.samples, 50)), float(np.percentile(self.samples, 99))
 
 
-def in_app_figures(config, data, warmup: int, steps: int) -> tuple[float, float, float]:
-    """(images/s with the page live, GUI latency p50 ms, p99 ms) for the same recipe and data as the headless run."""
+def in_app_figures(overrides: dict, warmup: int, steps: int) -> tuple[float, float, float]:
+    """(images/s with the page live, GUI latency p50 ms, p99 ms) for DCGAN on the built-in digits with `overrides`
+    (the headless run's, so the two figures compare)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from ganstudio.bench.train import BENCH_OVERRIDES
-    from ganstudio.core.datasets import builtin_datasets
+    from ganstudio.core.image_data.datasets import builtin_datasets
     from ganstudio.ui.pages.train_page import TrainPage
 
     app = QApplication.instance() or QApplication([])
@@ -67,11 +67,11 @@ def in_app_figures(config, data, warmup: int, steps: int) -> tuple[float, float,
         page.run_finished.connect(lambda _: loop.quit())
         page.run_failed.connect(lambda _: loop.quit())
         probe.timer.start()
-        page.start_run("dcgan", builtin_datasets()[0], dict(BENCH_OVERRIDES), warmup + steps, Path(tmp) / "run")
+        page.start_run("dcgan", builtin_datasets()[0], dict(overrides), warmup + steps, Path(tmp) / "run")
         loop.exec()
         probe.timer.stop()
         page.shutdown()
         page.close()
         app.processEvents()
     (t0, s0), (t1, s1) = marks[0], marks[-1]
-    return (s1 - s0) * config.batch_size / (t1 - t0), *probe.percentiles()
+    return (s1 - s0) * overrides["batch_size"] / (t1 - t0), *probe.percentiles()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ganstudio.core import events as ev
-from ganstudio.core.control import Control
+from ganstudio.core.training import events as ev
+from ganstudio.core.training.control import Control
 from ganstudio.core.grid import untile
 
 GOAL, CONFIDENCE = 0.5, 0.9
@@ -67,8 +67,8 @@ def seconds_to_digits(overrides: dict | None = None, cap_s: float = 600.0, previ
     The clock starts before the data is loaded, as a press of Start does; TensorFlow and the classifier are warm
     already, as they are in the app."""
     from ganstudio.ml.evaluation.digits import digit_session
-    from ganstudio.ml.prepare import prepare, resolve_dataset
-    from ganstudio.ml.trainer import Trainer
+    from ganstudio.ml.training.prepare import prepare, resolve_dataset
+    from ganstudio.ml.training.trainer import Trainer
 
     session = digit_session()
     session.embed(np.zeros((1, session.image_size, session.image_size, session.channels), np.uint8))  # trace it now

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from ganstudio.ml.config import TrainConfig
+from ganstudio.ml.training.config import TrainConfig
 from ganstudio.ml.runtime import tf
 
 

@@ -13,7 +13,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from ganstudio.core.paired import check_paired
-    from ganstudio.core.paired_layout import read_palette_file
+    from ganstudio.core.paired.layout import read_palette_file
 
     report = check_paired(args.path, read_palette_file(args.palette) if args.palette else None)
     print(report.summary(limit=None))

@@ -36,7 +36,7 @@ def run_train(args) -> int:
 
     from ganstudio.ml.evaluation.classifier import PRESETS, preset_for, save_classifier, train_classifier
     from ganstudio.ml.evaluation.data import load_split
-    from ganstudio.ml.prepare import default_image_size, resolve_dataset
+    from ganstudio.ml.training.prepare import default_image_size, resolve_dataset
 
     spec = resolve_dataset(args.data)
     preset = args.preset or preset_for(spec.kind)

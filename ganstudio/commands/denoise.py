@@ -33,11 +33,11 @@ def run(args) -> int:
     import time
 
     from ganstudio.audio.processor import BlendProcessor
-    from ganstudio.core.audio_files import audio_duration, iter_audio_blocks, read_audio, write_audio_stream
-    from ganstudio.core.framing import process_stream
+    from ganstudio.core.speech.audio_files import audio_duration, iter_audio_blocks, read_audio, write_audio_stream
+    from ganstudio.core.speech.framing import process_stream
     from ganstudio.core.progress import ProgressBar
-    from ganstudio.ml.denoiser import DenoiserSession
-    from ganstudio.ml.inference import resolve_model
+    from ganstudio.ml.inference.denoiser import DenoiserSession
+    from ganstudio.ml.inference.generator import resolve_model
 
     if not 0.0 <= args.strength <= 1.0:
         print("error: --strength must be between 0 and 1", file=sys.stderr)
@@ -71,7 +71,7 @@ def read_audio_notes(path: str) -> list[str]:
     """What conversion the file needs, said before the work starts (from its header only)."""
     import soundfile
 
-    from ganstudio.core.audio_files import conversion_notes
+    from ganstudio.core.speech.audio_files import conversion_notes
     from ganstudio.core.errors import DataError
 
     try:

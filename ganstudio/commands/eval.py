@@ -37,7 +37,7 @@ def run(args) -> int:
     from ganstudio.ml.evaluation.classifier import ClassifierSession
     from ganstudio.ml.evaluation.data import load_split
     from ganstudio.ml.evaluation.protocol import evaluate, generated_samples
-    from ganstudio.ml.inference import GeneratorSession, resolve_model
+    from ganstudio.ml.inference.generator import GeneratorSession, resolve_model
 
     if args.n < 2:
         raise StudioError(f"--n {args.n} is too few samples for FID.", "Use a few hundred or more (default 2000).")

@@ -23,10 +23,10 @@ def add_parser(sub) -> None:
 
 
 def score_pairs(session, folder: Path, limit: int | None = None, say=print) -> list[dict]:
-    from ganstudio.core.audio_files import read_audio
-    from ganstudio.core.spectral_gate import spectral_gate
-    from ganstudio.core.speech_data import audio_files
-    from ganstudio.core.speech_metrics import speech_scores
+    from ganstudio.core.speech.audio_files import read_audio
+    from ganstudio.core.speech.spectral_gate import spectral_gate
+    from ganstudio.core.speech.data import audio_files
+    from ganstudio.core.speech.metrics import speech_scores
 
     meta = _mixtures(folder)
     rows = []
@@ -63,8 +63,8 @@ def summarise(rows: list[dict]) -> list[tuple[str, float]]:
 
 def run(args) -> int:
     from ganstudio.core.atomic import write_text_atomic
-    from ganstudio.ml.denoiser import DenoiserSession
-    from ganstudio.ml.inference import resolve_model
+    from ganstudio.ml.inference.denoiser import DenoiserSession
+    from ganstudio.ml.inference.generator import resolve_model
 
     session = DenoiserSession.load(resolve_model(args.model), args.window)
     rows = score_pairs(session, Path(args.data), args.limit)

@@ -18,8 +18,8 @@ def run(args) -> int:
     from ganstudio.core.paired import load_paired
     from ganstudio.ml.evaluation.classifier import ClassifierSession
     from ganstudio.ml.evaluation.translation_eval import evaluate_translator
-    from ganstudio.ml.inference import resolve_model
-    from ganstudio.ml.translation import TranslatorSession
+    from ganstudio.ml.inference.generator import resolve_model
+    from ganstudio.ml.inference.translator import TranslatorSession
 
     session = TranslatorSession.load(resolve_model(args.model))
     size, direction = session.native_size, session.config.direction

@@ -28,7 +28,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ganstudio.ml.run_export import export_checkpoint
+    from ganstudio.ml.training.run_export import export_checkpoint
 
     out, checkpoint = export_checkpoint(args.run_dir, args.out, args.checkpoint, args.float16, args.title,
                                         dict(args.metric))

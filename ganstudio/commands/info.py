@@ -24,7 +24,7 @@ def list_recipes(args) -> int:
 
 
 def list_losses(args) -> int:
-    from ganstudio.ml import gan_losses
+    from ganstudio.ml.training import gan_losses
 
     for name in gan_losses.names():
         loss = gan_losses.get(name)

@@ -18,9 +18,9 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ganstudio.core.speech_corpus import sources
-    from ganstudio.core.speech_corpus.builder import CorpusPlan, build_corpus
-    from ganstudio.core.speech_corpus.tts import available_voices
+    from ganstudio.speech_corpus import sources
+    from ganstudio.speech_corpus.builder import CorpusPlan, build_corpus
+    from ganstudio.speech_corpus.tts import available_voices
 
     out = Path(args.out)
     if out.exists() and any(out.iterdir()):

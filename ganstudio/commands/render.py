@@ -32,8 +32,8 @@ def _sketch(session, args) -> tuple:
 
 def run(args) -> int:
     from ganstudio.core.sketch import sketch_io
-    from ganstudio.ml.inference import resolve_model
-    from ganstudio.ml.translation import TranslatorSession
+    from ganstudio.ml.inference.generator import resolve_model
+    from ganstudio.ml.inference.translator import TranslatorSession
 
     session = TranslatorSession.load(resolve_model(args.model))
     sketch, notes = _sketch(session, args)

@@ -16,8 +16,8 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from ganstudio.core.atomic import write_bytes_atomic
     from ganstudio.core.grid import tile
-    from ganstudio.core.images import to_pil
-    from ganstudio.ml.inference import GeneratorSession, resolve_model
+    from ganstudio.core.image_data.images import to_pil
+    from ganstudio.ml.inference.generator import GeneratorSession, resolve_model
 
     session = GeneratorSession.load(resolve_model(args.model))
     images = session.sample(args.n, seed=args.seed, label=args.label)

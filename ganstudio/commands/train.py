@@ -1,7 +1,7 @@
 """`ganstudio train RECIPE --data PATH --steps N --out RUN_DIR`: headless training with a progress bar.
 
 Last line on stdout: `steps=<n> images_per_s=<x>` (a contract for scripts). The hyperparameter flags are generated
-from the table in ml/config.py; the run is assembled by ml/run_builder.py, as the Train page's is.
+from the table in ml/training/config.py; the run is assembled by ml/training/run_builder.py, as the Train page's is.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ganstudio.commands.train_sinks import TerminalSink
-    from ganstudio.core.control import Control
-    from ganstudio.core.run_request import RunRequest
-    from ganstudio.ml.run_builder import make_trainer, prepare_run
+    from ganstudio.core.training.control import Control
+    from ganstudio.core.training.run_request import RunRequest
+    from ganstudio.ml.training.run_builder import make_trainer, prepare_run
 
     request = RunRequest(args.recipe, args.data, Path(args.out), args.steps, overrides_from(args), args.resume,
                          args.device, args.distribute, tensorboard=not args.no_tensorboard, eval_fid=args.eval_fid,

@@ -1,11 +1,11 @@
-"""`ganstudio train`'s hyperparameter flags, generated from the one table in ml/config.py (fields declared with hp)."""
+"""`ganstudio train`'s hyperparameter flags, generated from the one table in ml/training/config.py (fields declared with hp)."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 
-from ganstudio.ml.config import hyperparameters
+from ganstudio.ml.training.config import hyperparameters
 
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool}
 _FAMILY_NAMES = {"gan": "z → image GANs", "translation": "pix2pix, pix2pixHD", "speech": "SEGAN"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ganstudio.core import events as ev
+from ganstudio.core.training import events as ev
 from ganstudio.core.progress import ProgressBar
 
 

@@ -51,7 +51,7 @@ def load_model(model_dir: Path, kind: str | None = None):
     tf()
     import keras
 
-    from ganstudio.ml.networks.layers import register_custom_layers
+    from ganstudio.ml.networks.custom_layers import register_custom_layers
 
     register_custom_layers()  # translators contain ReflectionPad2D; safe_mode only loads registered classes
     path = model_dir / keras_files[0]

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ganstudio.core.datasets import DatasetSpec
+from ganstudio.core.image_data.datasets import DatasetSpec
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class RecipeChoice:
 
 @dataclass(frozen=True)
 class HyperparameterChoice:
-    """One row of the hyperparameter table (ml/config.py) that the Train form shows."""
+    """One row of the hyperparameter table (ml/training/config.py) that the Train form shows."""
 
     name: str
     kind: str  # "int" | "float" | "bool" | "str"
@@ -74,7 +74,7 @@ def recipe_choices() -> list[RecipeChoice]:
 
 def hyperparameter_choices() -> list[HyperparameterChoice]:
     """The form's rows of the hyperparameter table, in its order."""
-    from ganstudio.ml.config import hyperparameters
+    from ganstudio.ml.training.config import hyperparameters
 
     return [HyperparameterChoice(f.name, f.type, f.metadata["title"] or f.name.replace("_", " ").capitalize(),
                                  f.metadata["help"], f.metadata["families"], f.metadata["low"], f.metadata["high"],
@@ -83,7 +83,7 @@ def hyperparameter_choices() -> list[HyperparameterChoice]:
 
 
 def loss_choices() -> dict[str, LossChoice]:
-    from ganstudio.ml import gan_losses
+    from ganstudio.ml.training import gan_losses
 
     return {name: LossChoice(name, loss.title, loss.help, dict(loss.defaults))
             for name in gan_losses.names() for loss in [gan_losses.get(name)]}
@@ -91,14 +91,14 @@ def loss_choices() -> dict[str, LossChoice]:
 
 def dataset_choices() -> list[DatasetSpec]:
     """Built-in data sets first (flowers, MNIST, Fashion-MNIST when installed), as the picker lists them."""
-    from ganstudio.core.datasets import builtin_datasets
+    from ganstudio.core.image_data.datasets import builtin_datasets
 
     return builtin_datasets()
 
 
 def paired_layout_kind(dataset: DatasetSpec | str) -> str | None:
     """The paired layout of a data set ("pix2pix" | "pix2pixhd"), else None: a quick look at a few file headers."""
-    from ganstudio.core.paired_layout import detect_paired
+    from ganstudio.core.paired.layout import detect_paired
 
     layout = detect_paired(getattr(dataset, "path", dataset))
     return layout.kind if layout else None
@@ -106,7 +106,7 @@ def paired_layout_kind(dataset: DatasetSpec | str) -> str | None:
 
 def is_speech_data(folder: str) -> bool:
     """A folder SEGAN trains on (clean speech + noise/ or noisy/ folders): a look at folder names and one listing."""
-    from ganstudio.core.speech_data import detect_speech
+    from ganstudio.core.speech.data import detect_speech
 
     return detect_speech(folder) is not None
 
@@ -120,8 +120,8 @@ def check_paired_data(folder: str):
 
 def default_image_size(dataset: DatasetSpec | str) -> int:
     """The recipe-independent default size for a data set; a folder path is classified by a shallow look only."""
-    from ganstudio.core.idx import find_idx_pairs
-    from ganstudio.ml.prepare import default_image_size as for_spec
+    from ganstudio.core.image_data.idx import find_idx_pairs
+    from ganstudio.ml.training.prepare import default_image_size as for_spec
 
     if isinstance(dataset, DatasetSpec):
         return for_spec(dataset)
@@ -151,7 +151,7 @@ def describe_run(run_dir: str | Path) -> RunSummary:
     """Recipe, data set and latest step of a run folder; RunFolderError (with a hint) when it is not a usable run."""
     import dataclasses
 
-    from ganstudio.ml.run_folder import read_config
+    from ganstudio.ml.training.run_folder import read_config
 
     folder = Path(run_dir)
     config = read_config(folder)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ganstudio.core.spectrogram import log_spectrogram, spectrogram_image
+from ganstudio.core.speech.spectrogram import log_spectrogram, spectrogram_image
 
 MAX_COLUMNS = 4000  # envelope buckets / spectrogram frames: about two per pixel of a wide screen
 N_FFT = 512  # 32 ms at 16 kHz: the usual speech analysis frame

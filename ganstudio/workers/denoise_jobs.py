@@ -58,7 +58,7 @@ class Scores:
 
 def open_clip(report: Report, cancelled: Cancelled, path: str, rate: int = RATE) -> Clip:
     """Any WAV/FLAC/OGG → 16 kHz mono, with the reader's notes (what was converted, clipping, silence)."""
-    from ganstudio.core.audio_files import audio_duration, read_audio
+    from ganstudio.core.speech.audio_files import audio_duration, read_audio
 
     duration = audio_duration(path)
     if duration <= STREAM_AFTER_S:
@@ -74,7 +74,7 @@ def _read_streaming(path: str, rate: int, duration: float, report: Report,
                     cancelled: Cancelled) -> tuple[np.ndarray, list[str]]:
     import soundfile
 
-    from ganstudio.core.audio_files import conversion_notes, iter_audio_blocks
+    from ganstudio.core.speech.audio_files import conversion_notes, iter_audio_blocks
 
     blocks, done, expected = [], 0, max(1.0, duration * rate)
     for block in iter_audio_blocks(path, rate, BLOCK_SECONDS):
@@ -89,7 +89,7 @@ def _read_streaming(path: str, rate: int, duration: float, report: Report,
 
 def denoise_clip(report: Report, cancelled: Cancelled, session: Any, samples: np.ndarray, rate: int = RATE) -> Clip:
     """The whole clip through session.denoise (which frames and overlap-adds), with progress and cancel."""
-    from ganstudio.core.framing import Cancelled as FramingCancelled
+    from ganstudio.core.speech.framing import Cancelled as FramingCancelled
 
     def progress(done: float, total: float | None = None) -> None:
         report(done / max(total, 1) if total is not None else done)
@@ -110,7 +110,7 @@ def denoise_clip(report: Report, cancelled: Cancelled, session: Any, samples: np
 def score_clips(report: Report, cancelled: Cancelled, clean: np.ndarray, clips: dict[str, np.ndarray],
                 rate: int = RATE) -> Scores:
     """Each metric on its own, so one that cannot score the clip (PESQ on a short one) leaves the others shown."""
-    from ganstudio.core import speech_metrics as m
+    from ganstudio.core.speech import metrics as m
 
     metrics = {"snr_db": m.snr_db, "ssnr_db": lambda c, e: m.segmental_snr_db(c, e, rate),
                "pesq_wb": lambda c, e: m.pesq_wb(c, e, rate), "stoi": lambda c, e: m.stoi_score(c, e, rate)}
@@ -134,7 +134,7 @@ def score_clips(report: Report, cancelled: Cancelled, clean: np.ndarray, clips: 
 def add_noise(report: Report, cancelled: Cancelled, clean: np.ndarray, noise: str, snr_db: float, seed: int = 0,
               rate: int = RATE) -> NoisyMix:
     """`noise` is a synthetic noise's name (core/noise_mix) or a noise file's path."""
-    from ganstudio.core.noise_mix import TEST_NOISES, mix_at_snr, synthetic_noise
+    from ganstudio.core.speech.noise_mix import TEST_NOISES, mix_at_snr, synthetic_noise
 
     clean = np.asarray(clean, np.float32).reshape(-1)
     if not np.any(clean):
@@ -143,7 +143,7 @@ def add_noise(report: Report, cancelled: Cancelled, clean: np.ndarray, noise: st
     if noise in TEST_NOISES:
         samples, what = synthetic_noise(noise, len(clean), np.random.default_rng(seed), rate), f"{noise} noise"
     else:
-        from ganstudio.core.audio_files import read_audio
+        from ganstudio.core.speech.audio_files import read_audio
 
         samples, what = read_audio(noise, rate).samples, Path(noise).name
         if not np.any(samples):
@@ -156,7 +156,7 @@ def add_noise(report: Report, cancelled: Cancelled, clean: np.ndarray, noise: st
 
 def save_clip(report: Report, cancelled: Cancelled, path: str, samples: np.ndarray, rate: int = RATE) -> Path:
     """A 16-bit PCM WAV, written atomically (a failed save leaves any older file as it was)."""
-    from ganstudio.core.audio_files import write_audio
+    from ganstudio.core.speech.audio_files import write_audio
 
     return write_audio(path, samples, rate)
 

@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from ganstudio.core.errors import StudioError
-from ganstudio.core.framing import DEFAULT_LIVE_WINDOW, LIVE_WINDOWS  # noqa: F401 - the page takes the default here
+from ganstudio.core.speech.framing import DEFAULT_LIVE_WINDOW, LIVE_WINDOWS  # noqa: F401 - the page takes the default here
 from ganstudio.workers.denoise_jobs import (RATE, Clip, add_noise, denoise_clip, open_clip, save_clip, score_clips,
                                             warm_up)
 from ganstudio.workers.model_service import ModelService
@@ -43,7 +43,7 @@ class DenoiserInfo:
 
 def load_denoiser(path: str):
     """The real loader: a DenoiserSession (imports TensorFlow, so only ever called on a worker thread)."""
-    from ganstudio.ml.denoiser import DenoiserSession
+    from ganstudio.ml.inference.denoiser import DenoiserSession
 
     return DenoiserSession.load(model_folder(path))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ganstudio.core import events as ev
+from ganstudio.core.training import events as ev
 
 MIN_INTERVAL_S = 1 / 30
 

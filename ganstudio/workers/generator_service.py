@@ -82,7 +82,7 @@ class GeneratorService(ModelService):
     # load(path) → `loaded` then `directions_ready`, or `load_failed`
     @staticmethod
     def _load(path: str, still_wanted: Callable[[], bool]) -> tuple[object, ModelInfo] | None:
-        from ganstudio.ml.inference import GeneratorSession, resolve_model
+        from ganstudio.ml.inference.generator import GeneratorSession, resolve_model
 
         if not still_wanted():
             return None  # superseded, or shut down, while TensorFlow was importing
@@ -103,7 +103,7 @@ class GeneratorService(ModelService):
 
     def _directions(self, session) -> list:
         from ganstudio.core.latent import raw_directions, z_pca_directions
-        from ganstudio.ml.latent_directions import all_directions
+        from ganstudio.ml.inference.latent_directions import all_directions
 
         try:
             return all_directions(session, self._direction_samples)

@@ -47,7 +47,7 @@ def model_folder(path: str | Path) -> Path:
 
 def load_translator(path: str):
     """The real loader: a TranslatorSession (imports TensorFlow, so only ever called on a worker thread)."""
-    from ganstudio.ml.translation import TranslatorSession
+    from ganstudio.ml.inference.translator import TranslatorSession
 
     return TranslatorSession.load(model_folder(path))
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from ganstudio.core import events as ev
-from ganstudio.core.control import Control
+from ganstudio.core.training import events as ev
+from ganstudio.core.training.control import Control
 from ganstudio.core.errors import StudioError
-from ganstudio.core.run_request import RunRequest
+from ganstudio.core.training.run_request import RunRequest
 from ganstudio.workers.event_bridge import EventBridge, HistoryLoaded, Prepared
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ class TrainingWorker(QObject):
                 self.events(ev.Failed(0, str(err)))
 
     def _make_trainer(self, job: TrainJob, control: Control):
-        from ganstudio.ml.run_builder import make_trainer, prepare_run
+        from ganstudio.ml.training.run_builder import make_trainer, prepare_run
 
         prepared = prepare_run(job)
         config, data = prepared.config, prepared.data
@@ -122,7 +122,7 @@ class TrainingWorker(QObject):
 
     def _post_history(self, run_dir: Path) -> None:
         """Send the latest checkpoint's loss history so the curves continue before new steps arrive."""
-        from ganstudio.ml.checkpoints import CheckpointStore
+        from ganstudio.ml.training.checkpoints import CheckpointStore
 
         latest = CheckpointStore(run_dir).latest()
         if latest is not None:

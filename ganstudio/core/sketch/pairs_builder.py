@@ -2,7 +2,7 @@
 
 edges  → pix2pix side-by-side A|B files (A = edge sketch, B = photo) in train/ and val/;
 labels → pix2pixHD folders train_label/ (PNG class ids) + train_img/, val_*, and palette.json naming the classes.
-The val split is a hash of each photo's relative path (core/splits.py), so every model holds out the same photos.
+The val split is a hash of each photo's relative path (core/image_data/splits.py), so every model holds out the same photos.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from PIL import Image
 
 from ganstudio.core.atomic import write_bytes_atomic, write_text_atomic
 from ganstudio.core.errors import DataError
-from ganstudio.core.images import is_image_name, load_image
+from ganstudio.core.image_data.images import is_image_name, load_image
 from ganstudio.core.sketch.edges import edges_from_photo
 from ganstudio.core.sketch.labels import labels_from_photo
 from ganstudio.core.sketch.palette import FLOWER_MATERIALS
-from ganstudio.core.splits import is_held_out
+from ganstudio.core.image_data.splits import is_held_out
 
 KINDS = ("edges", "labels")
 

@@ -13,7 +13,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ganstudio.core.atomic import write_bytes_atomic
 from ganstudio.core.errors import DataError
-from ganstudio.core.images import _to_mode  # EXIF rotation, 16-bit rescaling, transparency composited on white
+from ganstudio.core.image_data.images import _to_mode  # EXIF rotation, 16-bit rescaling, transparency composited on white
 from ganstudio.core.sketch.edges import INK, PAPER
 from ganstudio.core.sketch.palette import Palette
 from ganstudio.paths import user_data_dir

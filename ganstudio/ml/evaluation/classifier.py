@@ -13,7 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from ganstudio.core.catalog import installed_models
-from ganstudio.core.datasets import LoadedData
+from ganstudio.core.image_data.datasets import LoadedData
 from ganstudio.core.errors import DataError, ModelFileError
 from ganstudio.core.manifest import Manifest
 from ganstudio.ml.evaluation.outliers import outlier_images

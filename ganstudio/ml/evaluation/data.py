@@ -1,11 +1,11 @@
-"""The train / held-out split every evaluation uses: the same file-name hash the trainer uses (core/splits.py),
+"""The train / held-out split every evaluation uses: the same file-name hash the trainer uses (core/image_data/splits.py),
 so "held-out" photos are ones the generator and the classifier never saw."""
 
 from __future__ import annotations
 
-from ganstudio.core import datasets
+from ganstudio.core.image_data import datasets
 from ganstudio.core.errors import DataError
-from ganstudio.core.splits import split_mask
+from ganstudio.core.image_data.splits import split_mask
 
 
 def split(data: datasets.LoadedData, holdout: float) -> tuple[datasets.LoadedData, datasets.LoadedData]:
@@ -23,7 +23,7 @@ def split(data: datasets.LoadedData, holdout: float) -> tuple[datasets.LoadedDat
 def load_split(data_name: str, holdout: float, image_size: int, channels: int | None = 3):
     """Load a data set (built-in alias or folder) at image_size and split it: (spec, train, held-out). channels
     None keeps the data's own (1 for IDX digits)."""
-    from ganstudio.ml.prepare import resolve_dataset
+    from ganstudio.ml.training.prepare import resolve_dataset
 
     spec = resolve_dataset(data_name)
     train, heldout = split(datasets.load(spec, image_size, channels), holdout)

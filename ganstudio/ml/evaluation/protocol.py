@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ganstudio.core.images import center_crop_resize, to_pil
+from ganstudio.core.image_data.images import center_crop_resize, to_pil
 from ganstudio.ml.evaluation.classifier import ClassifierSession
 from ganstudio.ml.evaluation.fid import feature_stats, frechet_distance
-from ganstudio.ml.inference import GeneratorSession
+from ganstudio.ml.inference.generator import GeneratorSession
 
 Line = tuple[str, float, str]  # (name, value, unit): the `name value unit` contract of eval/bench output
 

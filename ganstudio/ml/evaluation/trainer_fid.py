@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ganstudio.ml.config import TrainConfig
+from ganstudio.ml.training.config import TrainConfig
 from ganstudio.ml.evaluation.classifier import ClassifierSession
 from ganstudio.ml.evaluation.protocol import Reference, generated_samples
-from ganstudio.ml.inference import GeneratorSession
+from ganstudio.ml.inference.generator import GeneratorSession
 
 Evaluator = Callable[[object, TrainConfig], dict[str, float]]
 

@@ -8,7 +8,7 @@ import numpy as np
 from ganstudio.core.paired import PairedData
 from ganstudio.ml.evaluation.classifier import ClassifierSession
 from ganstudio.ml.evaluation.protocol import Line, Reference, blurred
-from ganstudio.ml.translation import TranslatorSession
+from ganstudio.ml.inference.translator import TranslatorSession
 
 
 def l1_error(renders: np.ndarray, targets: np.ndarray) -> float:

@@ -38,16 +38,6 @@ def reflection_pad_class():
     return ReflectionPad2D
 
 
-def register_custom_layers() -> None:
-    """Call before loading a model file that may contain these layers."""
-    from ganstudio.ml.networks.segan import channel_scale_class
-    from ganstudio.ml.networks.tricks import minibatch_std_class
-
-    reflection_pad_class()
-    channel_scale_class()
-    minibatch_std_class()
-
-
 def reflection_pad(pad: int):
     return reflection_pad_class()(pad)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
+
 from ganstudio.ml.networks.layers import keras_layers
 from ganstudio.ml.runtime import tf
 
@@ -98,3 +100,34 @@ def segan_discriminator(window: int, variant: str = "book", width: int = 16):
     for units in (256, 128):
         x = layers.PReLU()(layers.Dense(units)(x))
     return keras.Model([noisy, other], layers.Dense(1)(x), name="segan_discriminator")
+
+
+# ---- the generator's I/O convention, shared by training previews and the denoiser --------------------------------
+def deemphasis(x: np.ndarray, coefficient: float) -> np.ndarray:
+    """Inverse of y[n] = x[n] − a·x[n−1], along the last axis."""
+    if not coefficient:
+        return x
+    from scipy.signal import lfilter
+
+    return lfilter([1.0], [1.0, -coefficient], x, axis=-1).astype(np.float32)
+
+
+def emphasis(x: np.ndarray, coefficient: float) -> np.ndarray:
+    if not coefficient:
+        return x
+    out = x.copy()
+    out[..., 1:] -= coefficient * x[..., :-1]
+    return out
+
+
+def enhance_windows(G, noisy: np.ndarray, preemphasis: float = 0.0) -> np.ndarray:
+    """(n, L) float32 windows → enhanced (n, L); L a multiple of the generator's total stride."""
+    x = emphasis(np.asarray(noisy, np.float32), preemphasis)[..., None]
+    z = np.zeros((x.shape[0], x.shape[1] // generator_stride(G), G.inputs[1].shape[-1]), np.float32)
+    out = G([x, z], training=False)
+    return deemphasis(np.asarray(out)[..., 0], preemphasis)
+
+
+def generator_stride(G) -> int:
+    """The generator's overall downsampling (its input length must be a multiple of it), read from its convs."""
+    return int(np.prod([layer.strides[0] for layer in G.layers if layer.__class__.__name__ == "Conv1D"]))

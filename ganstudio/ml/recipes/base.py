@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ganstudio.ml.config import GAN, TrainConfig
+from ganstudio.ml.training.config import GAN, TrainConfig
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ GAN_OPTIMIZERS = (OptimizerSpec("generator", "lr_g", "LR generator", "opt_g", av
 
 
 def _default_decode(batch, config: TrainConfig):  # noqa: ARG001
-    from ganstudio.ml.data import to_float_images
+    from ganstudio.ml.training.data import to_float_images
 
     return to_float_images(batch)
 
@@ -135,7 +135,7 @@ class Recipe:
     def config(self, **overrides) -> TrainConfig:
         """Defaults of the config ← this recipe ← its preset ← its loss ← TTUR ← the caller's overrides (None values
         and empty strings are ignored: they mean "the default")."""
-        from ganstudio.ml import gan_losses
+        from ganstudio.ml.training import gan_losses
 
         given = {k: v for k, v in overrides.items() if v is not None and v != ""}
         loss = given.get("loss") or self.defaults.get("loss") or self.losses[0]
@@ -161,7 +161,7 @@ class Recipe:
 
     def check_loss(self, loss: str) -> None:
         from ganstudio.core.errors import StudioError
-        from ganstudio.ml import gan_losses
+        from ganstudio.ml.training import gan_losses
 
         gan_losses.get(loss)  # an unknown name gets the list of all
         if loss not in self.losses:

@@ -3,7 +3,7 @@ by default, Adam 2e-4 β1 0.5); the train step is the one all z → image recipe
 
 from __future__ import annotations
 
-from ganstudio.ml.config import GAN, TrainConfig
+from ganstudio.ml.training.config import GAN, TrainConfig
 from ganstudio.ml.networks import dcgan as nets
 from ganstudio.ml.recipes import image_gan, register
 from ganstudio.ml.recipes.base import Recipe

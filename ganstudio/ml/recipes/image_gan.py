@@ -7,10 +7,10 @@ order stays one batch per step, so resume stays exact for every n_critic.
 
 from __future__ import annotations
 
-from ganstudio.ml import gan_losses
-from ganstudio.ml.config import TrainConfig
+from ganstudio.ml.training import gan_losses
+from ganstudio.ml.training.config import TrainConfig
 from ganstudio.ml.runtime import tf
-from ganstudio.ml.update import clip_weights, update
+from ganstudio.ml.training.update import clip_weights, update
 
 GAN_LOSSES = gan_losses.names()  # every image recipe takes every registered loss
 

@@ -3,7 +3,7 @@ any registered loss, the shared train step. G and D widths are `ngf` and `ndf` (
 
 from __future__ import annotations
 
-from ganstudio.ml.config import GAN
+from ganstudio.ml.training.config import GAN
 from ganstudio.ml.recipes import image_gan, register
 from ganstudio.ml.recipes.base import Recipe
 

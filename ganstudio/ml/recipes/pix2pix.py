@@ -5,13 +5,13 @@ Also registers "unet-l1": the same U-Net trained on L1 alone, the baseline that 
 
 from __future__ import annotations
 
-from ganstudio.ml import gan_losses
-from ganstudio.ml.config import TRANSLATION, TrainConfig
+from ganstudio.ml.training import gan_losses
+from ganstudio.ml.training.config import TRANSLATION, TrainConfig
 from ganstudio.ml.recipes import register, translation_common as common
 from ganstudio.ml.recipes.base import Recipe
 from ganstudio.ml.runtime import tf
-from ganstudio.ml.update import update
-from ganstudio.ml.translation_inputs import condition_channels
+from ganstudio.ml.training.update import update
+from ganstudio.ml.networks.translation_inputs import condition_channels
 
 
 def build(config: TrainConfig) -> dict:

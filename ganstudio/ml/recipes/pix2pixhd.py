@@ -6,13 +6,13 @@ gradients from its own loss, and Adam is per-parameter.
 
 from __future__ import annotations
 
-from ganstudio.ml import gan_losses
-from ganstudio.ml.config import TRANSLATION, TrainConfig
+from ganstudio.ml.training import gan_losses
+from ganstudio.ml.training.config import TRANSLATION, TrainConfig
 from ganstudio.ml.recipes import register, translation_common as common
 from ganstudio.ml.recipes.base import Recipe
 from ganstudio.ml.runtime import tf
-from ganstudio.ml.translation_inputs import condition_channels
-from ganstudio.ml.update import update
+from ganstudio.ml.networks.translation_inputs import condition_channels
+from ganstudio.ml.training.update import update
 
 N_LAYERS = 3  # stride-2 convs per PatchGAN: score maps at H/8, H/16, H/32
 

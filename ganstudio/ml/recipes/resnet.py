@@ -3,7 +3,7 @@ critic without batch norm (Gulrajani et al.'s CIFAR form, SPEC §6.3); any regis
 
 from __future__ import annotations
 
-from ganstudio.ml.config import GAN
+from ganstudio.ml.training.config import GAN
 from ganstudio.ml.recipes import image_gan, register
 from ganstudio.ml.recipes.base import Recipe
 

@@ -1,18 +1,18 @@
 """SEGAN (SPEC §11): speech enhancement GAN. LSGAN on the (noisy, clean|enhanced) pair + 100·L1, RMSprop 5e-5.
 
-Batches are float32 (B, window, 2) [clean, noisy] from core/speech_data.py; z ~ N(0, 1) at the bottleneck each step.
+Batches are float32 (B, window, 2) [clean, noisy] from core/speech/data.py; z ~ N(0, 1) at the bottleneck each step.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ganstudio.ml import gan_losses
-from ganstudio.ml.config import SPEECH, TrainConfig
+from ganstudio.ml.training import gan_losses
+from ganstudio.ml.training.config import SPEECH, TrainConfig
 from ganstudio.ml.recipes import register
 from ganstudio.ml.recipes.base import Recipe
 from ganstudio.ml.runtime import tf
-from ganstudio.ml.update import update
+from ganstudio.ml.training.update import update
 
 PREVIEW_CLIPS = 4
 STOI_MIN_WINDOW = 8192  # ≥ one STOI segment (30 hops of 200 samples + a 400-sample frame), a multiple of both strides
@@ -46,8 +46,8 @@ def decode_batch(batch, config: TrainConfig):
 
 def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas: int):
     """D then G on the same batch, each with a fresh z (the book steps G on the next batch; that only adds noise)."""
-    from ganstudio.ml.denoiser import generator_stride
-    from ganstudio.ml.losses import multi_resolution_stft, stoi_loss
+    from ganstudio.ml.networks.segan import generator_stride
+    from ganstudio.ml.training.speech_losses import multi_resolution_stft, stoi_loss
 
     t = tf()
     loss = gan_losses.get(config.loss or "lsgan")
@@ -108,12 +108,12 @@ def no_reference(config: TrainConfig, data) -> None:  # noqa: ARG001 - each prev
 def make_preview(models: dict, config: TrainConfig):
     """fn(fixed) → (uint8 grid, clips): one row per clip, spectrograms noisy | enhanced | clean (z = 0, the prior's
     mean), and the same three as float32 audio (n, 3, samples), for the Train page's player and samples/*.wav."""
-    from ganstudio.ml.denoiser import enhance_windows
+    from ganstudio.ml.networks.segan import enhance_windows
 
     G = models["generator"]
 
     def preview(fixed: dict) -> dict:
-        from ganstudio.core.speech_preview import spectrogram_rows
+        from ganstudio.core.speech.preview import spectrogram_rows
 
         clips = fixed["clips"]
         enhanced = enhance_windows(G, clips[..., 1], config.preemphasis)
@@ -126,7 +126,7 @@ def make_preview(models: dict, config: TrainConfig):
 def make_preview_metrics(models: dict, config: TrainConfig):
     """fn(fixed) → mean PESQ-wb and STOI of the enhanced preview clips against their clean halves (and the noisy
     input's own, for scale), so the Train page shows whether the model beats its input."""
-    from ganstudio.ml.denoiser import enhance_windows
+    from ganstudio.ml.networks.segan import enhance_windows
 
     G = models["generator"]
 
@@ -144,7 +144,7 @@ def make_preview_metrics(models: dict, config: TrainConfig):
 def _clip_scores(clean: np.ndarray, estimates: np.ndarray) -> dict[str, float]:
     """Means over the clips each metric can score (a clip of mostly silence is too short for STOI)."""
     from ganstudio.core.errors import DataError
-    from ganstudio.core.speech_metrics import pesq_wb, stoi_score
+    from ganstudio.core.speech.metrics import pesq_wb, stoi_score
 
     scores: dict[str, list[float]] = {"pesq_wb": [], "stoi": []}
     for c, e in zip(clean, estimates):

@@ -6,9 +6,9 @@ import numpy as np
 
 from ganstudio.core.grid import tile, to_uint8
 from ganstudio.core.sketch.palette import Palette, generic_palette
-from ganstudio.ml.config import TrainConfig
+from ganstudio.ml.training.config import TrainConfig
 from ganstudio.ml.runtime import tf
-from ganstudio.ml.translation_inputs import decode_pair
+from ganstudio.ml.networks.translation_inputs import decode_pair
 
 PREVIEW_PAIRS = 8
 PREVIEW_TITLE = "Validation pairs: input | output | target"

@@ -10,33 +10,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QMenu, QPushButton,
-                               QScrollArea, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from ganstudio.core.errors import StudioError
 from ganstudio.paths import runs_dir
 from ganstudio.ui.widgets.alarm_notice import AlarmNotice, title_of
-from ganstudio.ui.widgets.audio_preview import ClipPreviewPlayer
 from ganstudio.ui.widgets.data_check_gate import DataCheckGate, ask_train_anyway
-from ganstudio.ui.widgets.image_view import ImageView
 from ganstudio.ui.widgets.loss_plot import LossPlot
 from ganstudio.ui.widgets.run_stats import RunLog, RunStats
-from ganstudio.ui.widgets.train_form import DEFAULT_PREVIEW_TITLE, TrainForm
+from ganstudio.ui.widgets.run_controls import RunControls
+from ganstudio.ui.widgets.train_form import TrainForm
+from ganstudio.ui.widgets.training_previews import TrainingPreviews, group
 from ganstudio.workers import catalog
 from ganstudio.workers.training_worker import TrainingWorker, TrainJob
 
-BUTTONS = {  # name: (label, shortcut, tooltip)
-    "start": ("Start", "Ctrl+Return", "Start a new run with these settings"),
-    "resume_run": ("Resume run…", "Ctrl+O", "Continue a stopped run exactly where it left off"),
-    "pause": ("Pause", "Ctrl+P", "Pause after the current step"),
-    "resume": ("Resume", "Ctrl+R", "Continue the paused run"),
-    "step": ("Step once", "F10", "One D+G update, then pause again"),
-    "stop": ("Stop", "Ctrl+.", "Stop: saves a checkpoint and the model"),
-}
 RECENT_RUNS = 12
-ENABLED_IN = {"idle": {"start", "resume_run"}, "running": {"pause", "stop"}, "paused": {"resume", "step", "stop"},
-              "stopping": set(), "checking": {"stop"}}
 
 
 class TrainPage(QWidget):
@@ -55,7 +43,6 @@ class TrainPage(QWidget):
         self.tensorboard = True  # write TensorBoard event files into each run folder
         self.state = "idle"
         self._batch_size = 0
-        self._preview_title = DEFAULT_PREVIEW_TITLE
         self._ask_run = ask_run or self._ask_run_dialog
         self.form = TrainForm(catalog.recipe_choices(), catalog.dataset_choices(), catalog.default_image_size,
                               ask_folder or self._ask_folder_dialog, hyperparameters=catalog.hyperparameter_choices(),
@@ -64,12 +51,10 @@ class TrainPage(QWidget):
         self.data_check = DataCheckGate(check_data or catalog.check_paired_data,
                                         confirm_data or (lambda report: ask_train_anyway(self, report)), self)
         self.stats, self.loss_plot = RunStats(), LossPlot()
-        self.fake_view = ImageView("Samples from the fixed z appear here while training")
-        self.real_view = ImageView("Real images from the data set appear when a run starts")
         self._own_audio = None
-        self.clip_player = ClipPreviewPlayer(lambda: self._audio_service(audio))
-        self.clip_player.hide()
-        self.buttons = {name: self._button(name, *spec) for name, spec in BUTTONS.items()}
+        self.previews = TrainingPreviews(lambda: self._audio_service(audio))
+        self.controls = RunControls()
+        self.buttons = self.controls.buttons
         self.resume_menu = QMenu(self)
         self.resume_menu.aboutToShow.connect(self._on_resume_menu_about_to_show)
         self.buttons["resume_run"].setMenu(self.resume_menu)  # pressing it lists recent runs
@@ -125,7 +110,7 @@ class TrainPage(QWidget):
         """Stop training (the engine checkpoints and exports first) and join the thread; True when it ended."""
         self._save_settings()
         self.data_check.shutdown(min(timeout, 10.0))
-        self.clip_player.stop()
+        self.previews.clip_player.stop()
         if self._own_audio is not None:
             self._own_audio.shutdown()
         return self.worker.shutdown(timeout)
@@ -136,7 +121,7 @@ class TrainPage(QWidget):
         self.main_splitter.addWidget(self._left_panel())
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.addWidget(self.loss_plot)
-        self.right_splitter.addWidget(self._image_row())
+        self.right_splitter.addWidget(self.previews)
         self.right_splitter.setSizes([420, 320])
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(1, 1)
@@ -148,18 +133,15 @@ class TrainPage(QWidget):
     def _left_panel(self) -> QScrollArea:
         panel = QWidget()
         column = QVBoxLayout(panel)
-        column.addWidget(_group("Run", self.form))
-        grid = QGridLayout()
-        for i, name in enumerate(("start", "resume_run", "pause", "resume", "step", "stop")):
-            grid.addWidget(self.buttons[name], i // 2, i % 2)
-        column.addLayout(grid)
+        column.addWidget(group("Run", self.form))
+        column.addWidget(self.controls)
         self._error.setWordWrap(True)
         self._error.setStyleSheet("color: #b00020;")
         self._error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._error.hide()
         column.addWidget(self._error)
-        column.addWidget(_group("Progress", self.stats))
-        column.addWidget(_group("Log", self._log), 1)
+        column.addWidget(group("Progress", self.stats))
+        column.addWidget(group("Log", self._log), 1)
         scroll = QScrollArea()
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
@@ -167,30 +149,10 @@ class TrainPage(QWidget):
         scroll.setMinimumWidth(panel.sizeHint().width() + 16)
         return scroll
 
-    def _image_row(self) -> QWidget:
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        preview = QWidget()
-        column = QVBoxLayout(preview)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.fake_view, 1)
-        column.addWidget(self.clip_player)
-        self.fake_group = _group(DEFAULT_PREVIEW_TITLE, preview)
-        self.real_group = _group("Real", self.real_view)
-        layout.addWidget(self.fake_group)
-        layout.addWidget(self.real_group)
-        return row
-
-    def _button(self, name: str, label: str, shortcut: str, tip: str) -> QPushButton:
-        button = QPushButton(label)
-        button.setShortcut(QKeySequence(shortcut))
-        button.setToolTip(f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
-        button.clicked.connect(getattr(self, f"_on_{name}_clicked"))
-        return button
-
     def _connect(self) -> None:
         events = self.worker.events
+        for name, button in self.buttons.items():
+            button.clicked.connect(getattr(self, f"_on_{name}_clicked"))
         for name in ("prepared", "history_loaded", "started", "steps_logged", "preview_ready", "notice_posted",
                      "learning_rates_changed", "alarm_raised", "checkpoint_saved", "metric_computed", "finished",
                      "failed"):
@@ -280,13 +242,7 @@ class TrainPage(QWidget):
         self.stats.update_from(logged[-1])
 
     def _on_worker_preview_ready(self, preview) -> None:
-        real = preview.kind == "real"
-        (self.real_view if real else self.fake_view).set_image(preview.grid)
-        if getattr(preview, "clips", None) is not None:
-            self.clip_player.set_clips(preview.clips, preview.step)
-            self.clip_player.show()
-        if not real:
-            self.fake_group.setTitle(f"{self._preview_title} · step {preview.step:,}")
+        self.previews.show_preview(preview)
 
     def _on_worker_notice_posted(self, message: str) -> None:
         self._log.add(message)
@@ -328,11 +284,7 @@ class TrainPage(QWidget):
         self._error.hide()
         self.alarm.clear()
         self.loss_plot.clear()
-        self.fake_view.clear()
-        self.real_view.clear()
-        self._frame_previews(job.recipe)
-        self.clip_player.stop()
-        self.clip_player.hide()  # until this run's previews bring audio
+        self.previews.frame(self.form.preview_title(job.recipe))
         self.stats.reset(job.total_steps)
         self._log.add(f"{'Resuming' if job.resume else 'New run'} in {job.run_dir.name}: loading data…")
         self._set_state("paused" if paused else "running")
@@ -349,25 +301,11 @@ class TrainPage(QWidget):
 
     def _on_form_recipe_changed(self) -> None:
         if self.state == "idle":  # a run's previews keep their frame until the next run starts
-            self.fake_view.clear()
-            self.real_view.clear()
-            self.clip_player.hide()
-            self._frame_previews(self.form.recipe())
-
-    def _frame_previews(self, recipe: str) -> None:
-        """Title the preview boxes for a recipe: generated images beside real ones, or one grid that already holds
-        the reference (paired: input | output | target; speech: noisy | enhanced | clean)."""
-        self._preview_title = self.form.preview_title(recipe)
-        self.fake_group.setTitle(self._preview_title)
-        generated = self._preview_title == DEFAULT_PREVIEW_TITLE
-        self.real_group.setVisible(generated)
-        self.fake_view.set_placeholder("Samples from the fixed z appear here while training" if generated
-                                       else "Previews of the validation set appear here while training")
+            self.previews.frame(self.form.preview_title(self.form.recipe()))
 
     def _set_state(self, state: str) -> None:
         self.state = state
-        for name, button in self.buttons.items():
-            button.setEnabled(name in ENABLED_IN[state])
+        self.controls.set_state(state)
         self.form.set_running(state != "idle")
 
     def _show_error(self, text: str) -> None:
@@ -395,8 +333,3 @@ class TrainPage(QWidget):
             if state is not None:
                 getattr(self, name).restoreState(state)
 
-
-def _group(title: str, widget: QWidget) -> QGroupBox:
-    box = QGroupBox(title)
-    QVBoxLayout(box).addWidget(widget)
-    return box

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QToolButton, QWidget
 
-from ganstudio.core.alarms import TITLES
-from ganstudio.core.events import AlarmRaised
+from ganstudio.core.training.alarms import TITLES
+from ganstudio.core.training.events import AlarmRaised
 
 MAX_HISTORY = 20
 STYLE = ("#alarmNotice { background: #fff4e0; border: 1px solid #e0a040; border-radius: 4px; }"

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ganstudio.core.noise_mix import TEST_NOISES
+from ganstudio.core.speech.noise_mix import TEST_NOISES
 from ganstudio.workers.denoise_jobs import METRIC_NAMES
 
 COLUMNS = ("noisy", "denoised")

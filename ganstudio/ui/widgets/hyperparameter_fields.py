@@ -1,4 +1,4 @@
-"""Form rows generated from the hyperparameter table (ml/config.py, via workers/catalog.py): one editor per row,
+"""Form rows generated from the hyperparameter table (ml/training/config.py, via workers/catalog.py): one editor per row,
 chosen by the value's type, with the table's range, choices and help as its limits and tooltip."""
 
 from __future__ import annotations

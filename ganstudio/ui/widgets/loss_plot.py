@@ -13,8 +13,8 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
-from ganstudio.core import events as ev
-from ganstudio.core.history import LossHistory, ema
+from ganstudio.core.training import events as ev
+from ganstudio.core.training.history import LossHistory, ema
 
 BUILD_DELAY_MS = 300  # lets the window paint (and start-up finish) before pyqtgraph is imported
 MAX_POINTS = 1000  # per curve on screen: about one per pixel of a wide plot; keeps a redraw to a few ms

@@ -9,7 +9,7 @@ import time
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QPlainTextEdit, QProgressBar, QSizePolicy, QWidget
 
-from ganstudio.core import events as ev
+from ganstudio.core.training import events as ev
 
 RATE_SMOOTHING = 0.7  # images/s arrive per flush interval and are noisy; the ETA should not jump around
 

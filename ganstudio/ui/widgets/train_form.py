@@ -1,8 +1,7 @@
-"""The Train page's inputs: recipe, data set (built-ins first, then "Choose folder…"), its loss and learning rates,
-and the hyperparameters the recipe's family uses, generated from the one table in ml/config.py (hyperparameter_fields).
+"""The Train page's inputs: recipe, data set (dataset_picker), its loss and learning rates,
+and the hyperparameters the recipe's family uses, generated from the one table in ml/training/config.py (hyperparameter_fields).
 
 Paired recipes (pix2pix, pix2pixHD-lite) show what kind of paired folder is chosen and, for A|B folders, a direction.
-Speech recipes (SEGAN) list only speech folders: the built-in image sets and image folders leave the picker's list.
 It remembers the choices in the injected QSettings and never touches the engine: the page turns them into a run.
 """
 
@@ -15,10 +14,10 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QWidget
 
+from ganstudio.ui.widgets.dataset_picker import DatasetPicker
 from ganstudio.ui.widgets.hyperparameter_fields import FieldSet
+from ganstudio.ui.widgets.training_previews import GENERATED_TITLE
 
-CHOOSE_FOLDER = "__choose_folder__"
-DEFAULT_PREVIEW_TITLE = "Generated (fixed z)"
 PREFIX = "train/"
 TTUR_RATES = {"lr_g": 1e-4, "lr_d": 4e-4}  # Heusel et al.: D learns four times faster
 DIRECTIONS = (("A → B (left half is the input)", "AtoB"), ("B → A (right half is the input)", "BtoA"))
@@ -43,30 +42,20 @@ class TrainForm(QWidget):
         super().__init__(parent)
         self._recipes = {r.name: r for r in recipes}
         self._hyperparameters, self._losses = list(hyperparameters), dict(losses or {})
-        self._default_image_size, self._ask_folder = default_image_size, ask_folder
+        self._default_image_size = default_image_size
         self._paired_layout = paired_layout  # data set → "pix2pix" | "pix2pixhd" | None
-        self._speech_data = speech_data  # folder → holds speech (clean + noise or noisy), looked at once per folder
-        self._is_speech_folder: dict[str, bool] = {}
         self._direction_shown = self._was_paired = False
-        self.recipe_box, self.dataset_box = QComboBox(), QComboBox()
+        self.recipe_box, self.dataset_box = QComboBox(), DatasetPicker(datasets, ask_folder, speech_data)
         for r in recipes:
             self.recipe_box.addItem(r.title, r.name)
             self.recipe_box.setItemData(self.recipe_box.count() - 1, r.description, Qt.ItemDataRole.ToolTipRole)
-        for spec in datasets:
-            self.dataset_box.addItem(spec.name, spec)
-            tip = f"{spec.name}\n{spec.path}"
-            self.dataset_box.setItemData(self.dataset_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-        self.dataset_box.addItem("Choose folder…", CHOOSE_FOLDER)
-        for box in (self.recipe_box, self.dataset_box):  # long data set names must not widen the whole panel
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(14)
+        self.recipe_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.recipe_box.setMinimumContentsLength(14)
         self._build_spin_boxes()
         self._build_paired_rows()
         self._lay_out()
-        self._last_dataset_index = 0
-        self._data_kind_shown = "images"
         self.recipe_box.currentIndexChanged.connect(self._on_recipe_box_changed)
-        self.dataset_box.activated.connect(self._on_dataset_box_activated)
+        self.dataset_box.picked.connect(self._on_dataset_box_picked)
         self._on_recipe_box_changed()
         self._apply_default_size()
 
@@ -121,22 +110,20 @@ class TrainForm(QWidget):
         return bool(getattr(self._recipes.get(recipe or self.recipe()), "paired", False))
 
     def preview_title(self, recipe: str) -> str:
-        return getattr(self._recipes.get(recipe), "preview_title", DEFAULT_PREVIEW_TITLE)
+        return getattr(self._recipes.get(recipe), "preview_title", GENERATED_TITLE)
 
     def is_speech(self) -> bool:
         return getattr(self._recipes.get(self.recipe()), "data_kind", "images") == "speech"
 
     def dataset(self):
         """The chosen DatasetSpec (built-in) or folder path (str)."""
-        return self.dataset_box.currentData()
+        return self.dataset_box.dataset()
 
     def has_dataset(self) -> bool:
-        """False while "Choose folder…" is shown (a speech recipe before any speech folder was chosen)."""
-        return self.dataset() not in (None, CHOOSE_FOLDER)
+        return self.dataset_box.has_dataset()
 
     def dataset_slug(self) -> str:
-        data = self.dataset()
-        return Path(getattr(data, "path", data) or "data").name
+        return self.dataset_box.slug()
 
     def overrides(self) -> dict:
         """The shown fields' values: what the chosen recipe uses (hidden rows belong to other families)."""
@@ -168,7 +155,7 @@ class TrainForm(QWidget):
             box.blockSignals(True)
         try:
             self.recipe_box.setCurrentIndex(max(0, self.recipe_box.findData(config.get("recipe"))))
-            self.select_dataset(config.get("dataset_path", ""))
+            self.dataset_box.select(config.get("dataset_path", ""))
             self._set_values(config)
             self._update_paired_rows()
         finally:
@@ -176,22 +163,12 @@ class TrainForm(QWidget):
                 box.blockSignals(False)
         self.steps.setValue(steps)
 
-    def select_dataset(self, path: str) -> None:
-        for i in range(self.dataset_box.count() - 1):
-            if str(getattr(self.dataset_box.itemData(i), "path", self.dataset_box.itemData(i))) == str(path):
-                self.dataset_box.setCurrentIndex(i)
-                break
-        else:
-            if path:
-                self._add_folder(path)
-        self._last_dataset_index = self.dataset_box.currentIndex()
-
     # ---- settings -----------------------------------------------------------------------------------------------
     def save_settings(self, settings: QSettings) -> None:
         values = {**self.overrides(), "recipe": self.recipe(), "steps": self.steps.value(),
                   "show_tricks": self.fields.tricks_toggle.isChecked(),
                   "direction": self.direction.currentData(),
-                  "dataset": str(getattr(self.dataset(), "path", self.dataset())), "folders": self._folders()}
+                  "dataset": str(getattr(self.dataset(), "path", self.dataset())), "folders": self.dataset_box.folders()}
         for key, value in values.items():
             settings.setValue(PREFIX + key, json.dumps(value))
 
@@ -202,9 +179,9 @@ class TrainForm(QWidget):
             self.recipe_box.setCurrentIndex(max(0, self.recipe_box.findData(values["recipe"])))
         for folder in values.get("folders") or []:
             if Path(folder).is_dir():
-                self._add_folder(folder, select=False)
+                self.dataset_box.add_folder(folder, select=False)
         if values.get("dataset"):
-            self.select_dataset(values["dataset"])
+            self.dataset_box.select(values["dataset"])
         self._set_values(values)
         if isinstance(values.get("steps"), int):
             self.steps.setValue(values["steps"])
@@ -222,20 +199,13 @@ class TrainForm(QWidget):
             declared = {key for key, _ in recipe.learning_rates}
             for key, box in self.lr_fields.items():
                 self._form.setRowVisible(box, key in declared)
-        self._fit_datasets_to_recipe()
+        self.dataset_box.show_kind("speech" if self.is_speech() else "images")
         if self.is_paired() != self._was_paired:  # paired recipes have their own sizes (128, 256)
             self._was_paired = self.is_paired()
             self._apply_default_size()
         self._update_paired_rows()
 
-    def _on_dataset_box_activated(self, index: int) -> None:
-        if self.dataset_box.itemData(index) == CHOOSE_FOLDER:
-            folder = self._ask_folder()
-            if not folder:
-                self.dataset_box.setCurrentIndex(self._last_dataset_index)
-                return
-            self._add_folder(folder)
-        self._last_dataset_index = self.dataset_box.currentIndex()
+    def _on_dataset_box_picked(self) -> None:
         self._apply_default_size()
         self._update_paired_rows()
 
@@ -284,63 +254,12 @@ class TrainForm(QWidget):
             self._set_values({key: settings.get(key, self._recipes[self.recipe()].defaults.get(key))
                               for key in TTUR_RATES})
 
-    def _add_folder(self, folder: str, select: bool = True) -> None:
-        index = self.dataset_box.findData(folder)
-        if index < 0:
-            index = self.dataset_box.count() - 1  # just above "Choose folder…"
-            self.dataset_box.insertItem(index, Path(folder).name or folder, folder)
-            self.dataset_box.setItemData(index, folder, Qt.ItemDataRole.ToolTipRole)
-            self._show_row(index, self._fits(folder))
-        if select:
-            self.dataset_box.setCurrentIndex(index)
-
-    def _folders(self) -> list[str]:
-        return [d for d in (self.dataset_box.itemData(i) for i in range(self.dataset_box.count())) if isinstance(d, str)
-                and d != CHOOSE_FOLDER]
-
-    def _fits(self, data) -> bool:
-        """Whether the chosen recipe can train on `data`: speech recipes on speech folders, the others on the rest."""
-        if data == CHOOSE_FOLDER:
-            return True
-        if not isinstance(data, str):
-            return not self.is_speech()  # the built-in data sets are all images
-        if data not in self._is_speech_folder:
-            try:
-                self._is_speech_folder[data] = bool(self._speech_data(data))
-            except OSError:  # an unplugged drive or an unreadable folder: not speech we can use
-                self._is_speech_folder[data] = False
-        return self._is_speech_folder[data] == self.is_speech()
-
-    def _show_row(self, index: int, shown: bool) -> None:
-        """Hide a data set from the list (and from arrow keys) without removing it: it returns with its recipe kind."""
-        self.dataset_box.view().setRowHidden(index, not shown)
-        item = self.dataset_box.model().item(index)
-        if item is not None:
-            item.setEnabled(shown)
-
-    def _fit_datasets_to_recipe(self) -> None:
-        """Between image and speech recipes, list only the data sets the recipe trains on and, when the chosen one
-        does not fit, move to the first that does (or to "Choose folder…", whose note says what to pick)."""
-        kind = "speech" if self.is_speech() else "images"
-        if kind == self._data_kind_shown:
-            return
-        self._data_kind_shown = kind
-        fitting = []
-        for i in range(self.dataset_box.count()):
-            fits = self._fits(self.dataset_box.itemData(i))
-            self._show_row(i, fits)
-            if fits:
-                fitting.append(i)
-        if not self._fits(self.dataset()):
-            self.dataset_box.setCurrentIndex(fitting[0])  # "Choose folder…" always fits
-            self._last_dataset_index = fitting[0]
-
     def _apply_default_size(self) -> None:
         data = self.dataset()
         recipe = self._recipes.get(self.recipe())
         if self.is_paired() and recipe is not None:
             self._set_values({"image_size": recipe.defaults.get("image_size")})
-        elif data is not None and data != CHOOSE_FOLDER:
+        elif self.has_dataset():
             self._set_values({"image_size": self._default_image_size(data)})
 
     def _update_paired_rows(self) -> None:
@@ -352,18 +271,17 @@ class TrainForm(QWidget):
         self._direction_shown = kind == "pix2pix"
         self._form.setRowVisible(self.direction, self._direction_shown)
         if speech:
-            kind = "speech" if self.dataset() != CHOOSE_FOLDER and self._fits(self.dataset()) else "not speech"
+            kind = "speech" if self.has_dataset() and self.dataset_box.fits(self.dataset()) else "not speech"
         self._form.setRowVisible(self.pairs_note, paired or speech)
         self._form.labelForField(self.pairs_note).setText("Speech" if speech else "Pairs")
         self.pairs_note.setText(PAIRS_TEXT[kind])
         self.pairs_note.setStyleSheet("" if kind in ("pix2pix", "pix2pixhd", "speech") else "color: #b00020;")
 
     def _layout_kind(self) -> str | None:
-        data = self.dataset()
-        if data is None or data == CHOOSE_FOLDER:
+        if not self.has_dataset():
             return None
         try:
-            return self._paired_layout(data)
+            return self._paired_layout(self.dataset())
         except OSError:  # an unplugged drive or a folder without read permission is simply "not paired"
             return None
 

@@ -1,0 +1,357 @@
+"""The training loop: owns steps, previews from a fixed z, checkpoints, exact resume and the NaN guard.
+
+It knows nothing about its caller: events go out to plain callables, control comes in through a `Control`. It knows
+nothing about the recipe or the data either: it calls the recipe's hooks (recipes/base.py) and reads batches through
+the TrainingData protocol (core/training/data.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ganstudio.core.training import events as ev
+from ganstudio.core.training.alarms import AlarmWatcher
+from ganstudio.core.atomic import clean_stale_temp
+from ganstudio.core.training.control import Control
+from ganstudio.core.errors import RunFolderError, StudioError
+from ganstudio.core.training.history import LossHistory
+from ganstudio.core.training.data import TrainingData
+from ganstudio.ml.training import run_folder
+from ganstudio.ml.training.checkpoints import CheckpointStore
+from ganstudio.ml.training.config import TrainConfig
+from ganstudio.ml.training.data import make_dataset
+from ganstudio.ml.recipes import get as get_recipe
+from ganstudio.ml.runtime import make_strategy, tf
+from ganstudio.ml.training.weight_average import averaged_weights, make_optimizer
+
+log = logging.getLogger(__name__)
+MAX_ROLLBACKS = 3
+Sink = Callable[[ev.Event], None]
+
+
+class TrainingDiverged(StudioError):
+    pass
+
+
+class Trainer:
+    def __init__(self, config: TrainConfig, data: TrainingData, run_dir: str | Path, total_steps: int,
+                 sinks: Sequence[Sink] = (), control: Control | None = None, strategy=None, device: str = "auto",
+                 resume: bool = False, log_interval_s: float = 0.25, evaluator: Callable | None = None) -> None:
+        self.config, self.data, self.total_steps = config, data, total_steps
+        self.run_dir = Path(run_dir)
+        self.sinks, self.control = list(sinks), control or Control()
+        self.resume, self.log_interval_s, self.evaluator = resume, log_interval_s, evaluator
+        self.recipe = get_recipe(config.recipe)
+        self.strategy, self.device_info = (strategy, None) if strategy else make_strategy(device)
+        self.store = CheckpointStore(self.run_dir, config.keep_checkpoints)
+        self.history = LossHistory()
+        self.step = 0
+        self.rollbacks = 0
+        self._pending: list[tuple[int, dict]] = []
+        self.alarms = AlarmWatcher(self.recipe.loss_name(config), label_smoothing=config.label_smoothing)
+        self._flush_clock = time.perf_counter()
+        self._started_at = time.perf_counter()
+
+    # ---- public -------------------------------------------------------------------------------------------------
+    def run(self) -> int:
+        """Train until total_steps or a stop request; returns the step reached. Emits Failed and re-raises on error."""
+        try:
+            self._prepare()
+            self._loop()
+        except Exception as err:  # noqa: BLE001 - every failure must reach the user as an event
+            self._emit(ev.Failed(self.step, str(err)))
+            raise
+        return self.step
+
+    @property
+    def generator(self):
+        return self.models["generator"]
+
+    # ---- set-up -------------------------------------------------------------------------------------------------
+    def _prepare(self) -> None:
+        t = tf()
+        self.recipe.check_loss(self.recipe.loss_name(self.config))  # before anything is written
+        self.recipe.check(self.config)
+        if self.resume:
+            run_folder.check_folder(self.run_dir)
+        else:
+            run_folder.create(self.run_dir, self.config)
+        self.store.clean_stale()
+        clean_stale_temp(self.run_dir)  # e.g. a model/ export cut short by a kill
+        with self.strategy.scope():
+            self._build(t)
+        latest = self.store.latest() if self.resume else None
+        if latest:
+            self._restore(latest.path)
+        else:
+            if self.config.init_generator:
+                self._load_generator_weights(Path(self.config.init_generator))
+            self._init_fixed()
+        self._compile(t)
+        self._emit(ev.Started(self.step, self.total_steps, self._device_text(), bool(latest)))
+        reference = self.recipe.reference_grid(self.config, self.data)
+        if reference is not None:
+            self._emit(ev.PreviewReady(self.step, reference, kind="real"))
+
+    def _build(self, t) -> None:
+        import keras
+
+        c = self.config
+        keras.utils.set_random_seed(c.seed)  # initial weights are a function of the seed: runs are reproducible
+        self.models = self.recipe.build(c)
+        # A recipe may leave a declared model out (the L1-only baseline's D): optimizers only for the models built.
+        self.specs = [spec for spec in self.recipe.optimizers if spec.name in self.models]
+        self.optimizers = {spec.name: self._optimizer(spec) for spec in self.specs}
+        for name, opt in self.optimizers.items():
+            opt.build(self.models[name].trainable_variables)  # slots must exist before a restore fills them
+        self.rng = t.random.Generator.from_seed(c.seed)
+        self.step_var = t.Variable(0, dtype=t.int64, trainable=False)
+        self.tracked = {**self.models, **{spec.key: self.optimizers[spec.name] for spec in self.specs},
+                        **self.recipe.extra_state(self.models)}
+        self.tf_checkpoint = self._legacy_checkpoint = t.train.Checkpoint(**self.tracked, rng=self.rng, step=self.step_var)
+        seeds = dropout_seed_states(self.models.values())
+        if seeds:  # dropout's random stream (pix2pix's noise): without it a resume draws other masks than a straight one
+            self.tf_checkpoint = t.train.Checkpoint(**self.tracked, rng=self.rng, step=self.step_var, seeds=seeds)
+
+    def _optimizer(self, spec):
+        c = self.config
+        kind = c.optimizer or self.recipe.optimizer
+        return make_optimizer(kind, getattr(c, spec.lr_key), c.beta1, c.beta2, c.ema if spec.averaged else 0.0)
+
+    def _averaged(self):
+        """A block in which the generator holds its averaged weights (config.ema), for what the user sees and keeps."""
+        averaged = next((spec.name for spec in self.specs if spec.averaged), None)
+        if averaged is None:
+            return averaged_weights(None, None)
+        return averaged_weights(self.models[averaged], self.optimizers[averaged])
+
+    def _load_generator_weights(self, model_dir: Path) -> None:
+        """Start from another model's generator (same recipe and sizes): fine-tuning, not a resume: the step, the
+        optimizers and the discriminator start anew."""
+        from ganstudio.core.errors import ModelFileError
+        from ganstudio.ml.modelfile import load_model
+
+        source, manifest = load_model(model_dir)
+        target = self.models["generator"]
+        theirs, ours = source.get_weights(), target.get_weights()
+        if [w.shape for w in theirs] != [w.shape for w in ours]:
+            raise ModelFileError(f"{model_dir} does not fit this run's generator (a {manifest.recipe} model with "
+                                 f"other sizes or layers).",
+                                 "Start from a model trained with the same recipe, width and options.")
+        target.set_weights(theirs)
+        self._emit(ev.Notice(0, f"Generator starts from {model_dir} ({manifest.title})."))
+
+    def _init_fixed(self) -> None:
+        self.fixed = self.recipe.init_fixed(self.config, self.data)
+
+    def _restore(self, path: Path) -> None:
+        self._check_contents(path)
+        try:
+            self._checkpoint_for(path).read(str(path / "state")).assert_existing_objects_matched()
+            self.history, self.fixed = self.store.load_extras(path)
+        except (AssertionError, ValueError, OSError, KeyError, tf().errors.OpError) as err:
+            raise RunFolderError(f"The checkpoint {path} does not fit this run ({type(err).__name__}: {err}).",
+                                 "Delete that ckpt-* folder to resume from the one before, or start a new run.") from err
+        self.step = int(self.step_var.numpy())
+        self.history.truncate(self.step)
+        self.alarms.replay(self.history.steps, self.history.series)
+
+    def _check_contents(self, path: Path) -> None:
+        """Every model, optimizer and state the recipe declares must be in the checkpoint: a missing one would
+        silently keep its fresh initial values."""
+        try:
+            names = checkpoint_children(path / "state")
+        except (ValueError, tf().errors.OpError) as err:
+            raise RunFolderError(f"The checkpoint {path} is damaged: its state cannot be read ({type(err).__name__}).",
+                                 "Delete that ckpt-* folder to resume from the one before, or start a new run.") from err
+        missing = [key for key in self.tracked if key not in names]
+        if missing:
+            raise RunFolderError(f"The checkpoint {path} has no {', '.join(missing)}: it was not written by a "
+                                 f"{self.recipe.title} run with these settings.",
+                                 "Resume it with the recipe and options that wrote it, or start a new run.")
+
+    def _checkpoint_for(self, path: Path):
+        """Checkpoints written before dropout seed states were saved restore without them (then not bit-exact)."""
+        if self.tf_checkpoint is self._legacy_checkpoint:
+            return self.tf_checkpoint
+        names = (name for name, _ in tf().train.list_variables(str(path / "state")))
+        return self.tf_checkpoint if any(name.startswith("seeds/") for name in names) else self._legacy_checkpoint
+
+    def _compile(self, t) -> None:
+        step_fn = self.recipe.make_step(self.models, self.optimizers, self.rng, self.config, self.strategy.num_replicas_in_sync)
+        decode = self.recipe.decode_batch
+        if self.config.xla:
+            step_fn = t.function(step_fn, jit_compile=True)  # per replica: XLA cannot compile strategy.run itself
+        strategy, config = self.strategy, self.config
+
+        @t.function
+        def train_step(batch):
+            images, labels = batch
+            out = strategy.run(lambda im, lab: step_fn(decode(im, config), lab), args=(images, labels))
+            return {k: strategy.reduce("MEAN", v, axis=None) for k, v in out.items()}
+
+        self._train_step = train_step
+        self._preview = self.recipe.make_preview(self.models, self.config)
+        self._preview_metrics = self.recipe.preview_metrics(self.models, self.config)
+
+    # ---- the loop -----------------------------------------------------------------------------------------------
+    def _loop(self) -> None:
+        c = self.config
+        iterator = self._iterator()
+        while self.step < self.total_steps:
+            before_wait = time.perf_counter()
+            if not self.control.wait_turn(on_pause=self._flush):
+                break
+            self._flush_clock += time.perf_counter() - before_wait  # time spent paused is not training time
+            self._apply_changes()
+            out = self._train_step(next(iterator))
+            self.step += 1
+            self.step_var.assign(self.step)
+            self._pending.append((self.step, out))
+            due_ckpt = self.step % c.checkpoint_every == 0
+            due_preview = self.step % c.preview_every == 0
+            if due_ckpt or due_preview or self.control.paused or time.perf_counter() - self._flush_clock >= self.log_interval_s:
+                if not self._flush():
+                    iterator = self._iterator()  # rolled back: the data order restarts at the restored step
+                    continue
+            if due_preview:
+                self._emit_preview()
+            if due_ckpt:
+                self._checkpoint()
+        self._finish("completed" if self.step >= self.total_steps else "stopped")
+
+    def _iterator(self):
+        ds = make_dataset(self.data, self.step, self.total_steps)
+        return iter(self.strategy.experimental_distribute_dataset(ds))
+
+    def _apply_changes(self) -> None:
+        by_key = {spec.lr_key: self.optimizers[spec.name] for spec in self.specs}
+        applied = {}
+        for key, value in self.control.take_changes().items():
+            if key in by_key:
+                by_key[key].learning_rate.assign(float(value))
+                applied[key] = float(value)
+        if applied:
+            changed = ", ".join(f"{key} set to {value:g}" for key, value in applied.items())
+            self._emit(ev.LearningRatesChanged(self.step, self._lrs(), changed))
+
+    def _flush(self) -> bool:
+        """Turn pending step outputs into events; False (after a rollback) when a loss was NaN/Inf."""
+        if not self._pending:
+            return True
+        now = time.perf_counter()
+        rate = len(self._pending) / max(now - self._flush_clock, 1e-9)  # steps/s
+        self._flush_clock = now
+        pending, self._pending = self._pending, []
+        lrs = self._lrs()
+        for step, out in pending:
+            values = {k: float(v.numpy()) for k, v in out.items()}
+            if not all(math.isfinite(v) for v in values.values()):
+                self._rollback(step, values)
+                return False
+            losses = {k: v for k, v in values.items() if not k.startswith("grad_norm")}
+            norms = {k: v for k, v in values.items() if k.startswith("grad_norm")}
+            self.history.append(step, values)
+            self._emit(ev.StepLogged(step, losses, norms, rate, time.perf_counter() - self._started_at, lrs))
+            self._watch(self.alarms.on_step, step, losses, norms)
+        return True
+
+    def _lrs(self) -> dict[str, float]:
+        return {spec.lr_key: float(self.optimizers[spec.name].learning_rate.numpy()) for spec in self.specs}
+
+    def _rollback(self, bad_step: int, values: dict) -> None:
+        latest = self.store.latest()
+        bad = ", ".join(k for k, v in values.items() if not math.isfinite(v))
+        if latest is None or self.rollbacks >= MAX_ROLLBACKS:
+            why = "before the first checkpoint" if latest is None else f"again after {MAX_ROLLBACKS} rollbacks"
+            raise TrainingDiverged(f"Training diverged: {bad} became NaN/Inf at step {bad_step}, {why}.",
+                                   "Lower the learning rates or the batch size, then start again.")
+        self.rollbacks += 1
+        lrs = self._lrs()
+        self._restore(latest.path)
+        for spec in self.specs:
+            self.optimizers[spec.name].learning_rate.assign(lrs[spec.lr_key] * 0.5)
+        halved = ", ".join(f"{k}={v * 0.5:g}" for k, v in lrs.items())
+        message = (f"{bad} became NaN/Inf at step {bad_step}: rolled back to step {self.step} and halved the "
+                   f"learning rates ({halved}).")
+        self._emit(ev.Notice(self.step, message))
+        self._emit(ev.LearningRatesChanged(self.step, self._lrs(), "halved after NaN/Inf"))
+
+    def _emit_preview(self) -> None:
+        with self._averaged():
+            self._emit_preview_now()
+
+    def _emit_preview_now(self) -> None:
+        preview = self._preview(self.fixed)
+        preview = preview if isinstance(preview, dict) else {"grid": preview}  # see Recipe.make_preview
+        self._emit(ev.PreviewReady(self.step, preview["grid"], clips=preview.get("clips")))
+        for name, value in self._preview_metrics(self.fixed).items():
+            self._emit(ev.MetricComputed(self.step, name, value))
+        if preview.get("samples") is not None:
+            self._watch(self.alarms.on_preview, self.step, preview["samples"])
+
+    def _watch(self, check, *args) -> None:
+        """Failure alarms (core/training/alarms.py) go out as events; a fault in the watcher never stops the run."""
+        try:
+            alarms = check(*args)
+        except Exception:  # noqa: BLE001
+            log.exception("the alarm watcher failed")
+            return
+        for alarm in alarms:
+            self._emit(alarm)
+
+    def _checkpoint(self) -> None:
+        metric = None
+        if self.evaluator is not None:
+            with self._averaged():
+                scores = self.evaluator(self.models["generator"], self.config)
+            for name, value in scores.items():
+                self._emit(ev.MetricComputed(self.step, name, value))
+                metric = value if metric is None else metric  # the first metric ranks checkpoints ("best")
+        path = self.store.save(self.step, self.tf_checkpoint, self.history, self.fixed, metric)
+        self._emit(ev.CheckpointSaved(self.step, str(path)))
+
+    def _finish(self, reason: str) -> None:
+        self._flush()
+        latest = self.store.latest()
+        if latest is None or latest.step != self.step:
+            self._checkpoint()
+        self._emit_preview()
+        from ganstudio.ml.training.export import export_generator
+
+        with self._averaged():
+            model_dir = export_generator(self.models["generator"], self.config, self.run_dir / "model", self.step)
+        self._emit(ev.Finished(self.step, reason, str(model_dir)))
+
+    # ---- helpers ------------------------------------------------------------------------------------------------
+    def _device_text(self) -> str:
+        if self.device_info:
+            return self.device_info.description
+        return f"{self.strategy.__class__.__name__} × {self.strategy.num_replicas_in_sync}"
+
+    def _emit(self, event: ev.Event) -> None:
+        for sink in self.sinks:
+            try:
+                sink(event)
+            except Exception:  # noqa: BLE001 - a broken display must not kill a long training run
+                log.exception("event sink %r failed on %s", sink, type(event).__name__)
+
+
+def dropout_seed_states(models) -> list:
+    """The tf.Variables holding the random state of the models' dropout layers (Keras does not checkpoint them)."""
+    return [layer.seed_generator.state.value for model in models for layer in model.layers
+            if getattr(layer, "seed_generator", None) is not None]
+
+
+def checkpoint_children(prefix: Path) -> set[str]:
+    """The names a tf.train.Checkpoint was given (its root's children): variable paths alone do not tell, since a
+    variable is saved once, under whichever owner is found first (a model's weights may sit under its optimizer)."""
+    from tensorflow.core.protobuf import trackable_object_graph_pb2
+
+    graph = trackable_object_graph_pb2.TrackableObjectGraph()
+    graph.ParseFromString(tf().train.load_checkpoint(str(prefix)).get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH"))
+    return {child.local_name for child in graph.nodes[0].children}
