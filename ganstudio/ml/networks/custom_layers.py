@@ -5,10 +5,14 @@ from __future__ import annotations
 
 def register_custom_layers() -> None:
     """Call before loading a model file that may contain these layers (safe_mode only loads registered classes)."""
+    from ganstudio.ml.networks.gancls import conditioning_class
     from ganstudio.ml.networks.layers import reflection_pad_class
     from ganstudio.ml.networks.segan import channel_scale_class
     from ganstudio.ml.networks.tricks import minibatch_std_class
+    from ganstudio.ml.text.networks import masked_pool_class
 
+    conditioning_class()
     reflection_pad_class()
     channel_scale_class()
     minibatch_std_class()
+    masked_pool_class()

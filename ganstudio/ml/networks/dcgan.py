@@ -36,9 +36,14 @@ def generator(z_dim: int, image_size: int, channels: int, ngf: int = 64, kernel:
               embed_dim: int = 50):
     """z (+ label) → Dense 4·4·(ngf·2^(n−1)) → n ConvT(k, s2) stages halving channels → tanh image in [−1, 1]."""
     keras = _keras()
-    layers = keras.layers
-    n = n_upsamples(image_size)
     inputs, x = latent_input(z_dim, num_classes, embed_dim)
+    return keras.Model(inputs, upsampling_stack(x, image_size, channels, ngf, kernel), name="generator")
+
+
+def upsampling_stack(x, image_size: int, channels: int, ngf: int, kernel: int):
+    """A code vector → Dense 4·4·(ngf·2^(n−1)) → n ConvT(k, s2) stages halving channels → tanh image in [−1, 1]."""
+    layers = _keras().layers
+    n = n_upsamples(image_size)
     width = ngf * 2 ** (n - 1)
     x = layers.Dense(4 * 4 * width, kernel_initializer=_init(), name="project")(x)  # (4·4·width,)
     x = layers.Reshape((4, 4, width))(x)
@@ -48,8 +53,7 @@ def generator(z_dim: int, image_size: int, channels: int, ngf: int = 64, kernel:
         x = layers.Conv2DTranspose(width, kernel, strides=2, padding="same", kernel_initializer=_init())(x)
         x = layers.LeakyReLU(0.2)(layers.BatchNormalization()(x))
     x = layers.Conv2DTranspose(channels, kernel, strides=2, padding="same", kernel_initializer=_init(), name="to_image")(x)
-    image = layers.Activation("tanh", dtype="float32", name="image")(x)  # (S, S, C)
-    return keras.Model(inputs, image, name="generator")
+    return layers.Activation("tanh", dtype="float32", name="image")(x)  # (S, S, C)
 
 
 def discriminator(image_size: int, channels: int, ndf: int = 64, kernel: int = 5, num_classes: int = 0, *,
@@ -63,19 +67,26 @@ def discriminator(image_size: int, channels: int, ndf: int = 64, kernel: int = 5
     layers = keras.layers
     n = n_upsamples(image_size)
     inputs, x = image_input(image_size, channels, num_classes)
+    x = downsampling_stack(x, n, ndf, kernel, norm, spectral_norm)
+    if minibatch_std:
+        x = minibatch_std_layer()(x)
+    x = layers.Flatten()(x)
+    dense = layers.Dense(1, kernel_initializer=_init(), dtype="float32", name="logit")
+    return keras.Model(inputs, maybe_spectral(dense, spectral_norm)(x), name="discriminator")
+
+
+def downsampling_stack(x, n: int, ndf: int, kernel: int, norm: str = "batch", spectral_norm: bool = False):
+    """n Conv(k, s2) + LeakyReLU stages doubling channels from ndf (no norm on the first): image → 4×4 features."""
+    layers = _keras().layers
     width = ndf
-    for i in range(n):  # image_size → 4
+    for i in range(n):
         conv = layers.Conv2D(width, kernel, strides=2, padding="same", kernel_initializer=_init())
         x = maybe_spectral(conv, spectral_norm)(x)
         if i > 0:
             x = normalization(norm)(x)
         x = layers.LeakyReLU(0.2)(x)
         width *= 2
-    if minibatch_std:
-        x = minibatch_std_layer()(x)
-    x = layers.Flatten()(x)
-    dense = layers.Dense(1, kernel_initializer=_init(), dtype="float32", name="logit")
-    return keras.Model(inputs, maybe_spectral(dense, spectral_norm)(x), name="discriminator")
+    return x
 
 
 def latent_input(z_dim: int, num_classes: int = 0, embed_dim: int = 50):

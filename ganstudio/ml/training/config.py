@@ -15,8 +15,9 @@ from typing import Any
 
 from ganstudio.ml.training import gan_losses
 
-GAN, TRANSLATION, SPEECH = "gan", "translation", "speech"  # recipe families (Recipe.family)
-ALL = (GAN, TRANSLATION, SPEECH)
+GAN, TEXT, TRANSLATION, SPEECH = "gan", "text", "translation", "speech"  # recipe families (Recipe.family)
+ALL = (GAN, TEXT, TRANSLATION, SPEECH)
+Z_GANS = (GAN, TEXT)  # the families with a z: z → image, and text + z → image
 
 
 def hp(default: Any, help: str, *, families: tuple[str, ...] = ALL, low: float | None = None,  # noqa: A002
@@ -40,26 +41,26 @@ class TrainConfig:
     # ---- sizes ----------------------------------------------------------------------------------------------------
     preset: str = hp("", "network sizes: lean (fewer filters, 4×4 kernels: fast on a CPU, the default without a GPU) "
                      "or book (the book's 64-filter 5×5 networks: the default on a GPU); empty: by device",
-                     choices=("", "lean", "book"), families=(GAN,), form=True)
+                     choices=("", "lean", "book"), families=Z_GANS, form=True)
     batch_size: int = hp(64, "images (pairs, windows) per step", low=1, high=4096, form=True)
-    image_size: int = hp(64, "square size the images are trained at (a power of two)", families=(GAN, TRANSLATION),
+    image_size: int = hp(64, "square size the images are trained at (a power of two)", families=(*Z_GANS, TRANSLATION),
                          choices=(16, 32, 64, 128, 256), form=True)
     channels: int = 3
     z_dim: int = hp(100, "size of the latent vector z (SPEC §16 #5: one value, stored with the model)", low=2,
-                    high=1024, families=(GAN,), form=True, title="z size")
+                    high=1024, families=Z_GANS, form=True, title="z size")
     prior: str = hp("normal", "distribution of z: normal (ganhacks, spherical) or uniform (book ch. 3, U(−1, 1))",
-                    choices=("normal", "uniform"), families=(GAN,))
+                    choices=("normal", "uniform"), families=Z_GANS)
     ngf: int = hp(64, "generator width: filters of its widest (or first) layer", low=1, high=1024, form=True,
                   title="G filters")
     ndf: int = hp(64, "discriminator width: filters of its first layer", low=1, high=1024, form=True,
                   title="D filters")
     kernel: int = hp(5, "conv kernel size (book: 5; 4 is ~1.5× faster and tiles stride 2 without checkerboards)",
-                     choices=(3, 4, 5), families=(GAN,), form=True)
+                     choices=(3, 4, 5), families=Z_GANS, form=True)
     # ---- the adversarial game -------------------------------------------------------------------------------------
     loss: str = hp("", "adversarial loss (`ganstudio recipes` lists which each recipe takes); empty: the recipe's",
                    choices=("", *gan_losses.names()))
     n_critic: int = hp(1, "discriminator (critic) updates per generator update (WGAN: 5)", low=1, high=100,
-                       families=(GAN,), form=True, title="D steps per G step")
+                       families=Z_GANS, form=True, title="D steps per G step")
     gp_weight: float = hp(0.0, "λ of the WGAN-GP gradient penalty (0: off; wgan-gp sets 10)", low=0.0, high=1000.0,
                           families=(GAN,))
     clip_weights: float = hp(0.0, "WGAN: clip every critic weight to ±this after each critic step (0: off)",
@@ -72,17 +73,17 @@ class TrainConfig:
     beta1: float = hp(0.5, "Adam β1 (DCGAN: 0.5; WGAN-GP: 0)", low=0.0, high=0.999)
     beta2: float = hp(0.999, "Adam β2 (WGAN-GP: 0.9)", low=0.0, high=0.9999)
     ttur: bool = hp(False, "two time-scale update rule (Heusel et al.): D learns 4× faster, lr_g 1e-4, lr_d 4e-4 "
-                    "(sets the learning rates you did not set)", families=(GAN,), form=True, trick=True, title="TTUR")
+                    "(sets the learning rates you did not set)", families=Z_GANS, form=True, trick=True, title="TTUR")
     # ---- tricks (ganhacks, book ch. 5): each off by default, so a run trains as it did before they existed --------
     d_norm: str = hp("batch", "normalisation in the discriminator: batch, layer or none (WGAN-GP needs none: the "
-                     "penalty is per sample)", choices=("batch", "layer", "none"), families=(GAN,), title="D norm")
+                     "penalty is per sample)", choices=("batch", "layer", "none"), families=Z_GANS, title="D norm")
     spectral_norm: bool = hp(False, "spectral normalisation of the discriminator's layers (Miyato et al.): a "
-                             "Lipschitz critic without a penalty", families=(GAN,), form=True, trick=True)
+                             "Lipschitz critic without a penalty", families=Z_GANS, form=True, trick=True)
     minibatch_std: bool = hp(False, "minibatch standard deviation feature in the discriminator (Karras et al.): "
                              "lets D see a batch's lack of variety, against mode collapse", families=(GAN,),
                              form=True, trick=True, title="Minibatch std")
     label_smoothing: float = hp(0.0, "one-sided label smoothing: real target 1 − this (e.g. 0.1); probability "
-                                "losses only", low=0.0, high=0.5, families=(GAN,), form=True, trick=True)
+                                "losses only", low=0.0, high=0.5, families=Z_GANS, form=True, trick=True)
     instance_noise: float = hp(0.0, "std of Gaussian noise added to the discriminator's inputs, decaying to 0 over "
                                "noise_decay steps (keeps supports overlapping early on)", low=0.0, high=2.0,
                                families=(GAN,), form=True, trick=True)
@@ -95,7 +96,7 @@ class TrainConfig:
     num_classes: int = 0
     class_names: tuple[str, ...] = field(default_factory=tuple)
     flip_augment: bool = hp(False, "mirror images horizontally at random (photos, not digits)",
-                            families=(GAN, TRANSLATION), flag="flip")
+                            families=(GAN, TEXT, TRANSLATION), flag="flip")
     holdout: float = hp(0.0, "fraction of items held out for evaluation (by name hash, see core/image_data/splits.py)",
                         low=0.0, high=0.9)
     xla: bool = hp(True, "jit-compile the train step (~15% faster on CPU)")
@@ -118,6 +119,18 @@ class TrainConfig:
                        families=(TRANSLATION,))
     dropout: float = hp(0.5, "generator dropout: the noise source, and the render 'variation' (pix2pix: 0.5)",
                         low=0.0, high=0.9, families=(TRANSLATION,))
+    # ---- text → image (GAN-CLS) --------------------------------------------------------------------------------------
+    text_encoder: str = hp("text-encoder-flowers", "the text encoder (a shipped model's name or a model folder) whose "
+                           "caption embeddings condition the generator; it is copied into the exported model",
+                           families=(TEXT,))
+    text_dim: int = 0  # the caption embeddings' size, set from the text encoder when the data is prepared
+    ca_dim: int = hp(128, "size of the conditioning augmentation's Gaussian (StackGAN)", low=1, high=1024,
+                     families=(TEXT,))
+    kl_weight: float = hp(1.0, "weight of the KL term that keeps the conditioning Gaussian near N(0, I) (StackGAN)",
+                          low=0.0, high=100.0, families=(TEXT,), form=True, title="KL weight")
+    int_weight: float = hp(1.0, "weight of GAN-INT (Reed et al.): the generator is also judged on halfway mixes of "
+                           "two captions' embeddings, so prompts between captions make flowers too (0: off)",
+                           low=0.0, high=100.0, families=(TEXT,), form=True, title="GAN-INT weight")
     # ---- speech enhancement (SEGAN): 16,384-sample windows at 16 kHz (SPEC §16 #35: samples, not seconds) ---------
     window: int = hp(16384, "samples per training window at 16 kHz", low=1024, high=2**18, families=(SPEECH,))
     variant: str = hp("book", "book (5 layers, stride 4) or paper (11 layers, stride 2)", choices=("book", "paper"),

@@ -8,10 +8,12 @@ from ganstudio.ml.runtime import tf
 
 
 def make_dataset(data: TrainingData, start: int, stop: int):
-    """Batches for steps [start, stop); the signature is read from the first one."""
+    """Batches for steps [start, stop); the signature is read from the first one (a batch may be an array or a
+    tuple of arrays, e.g. photos and caption embeddings)."""
     t = tf()
     first, labels = next(iter(data.batches(start, start + 1)))
-    signature = (t.TensorSpec(first.shape, t.as_dtype(first.dtype)), t.TensorSpec(labels.shape, t.int32))
+    spec = lambda a: t.TensorSpec(a.shape, t.as_dtype(a.dtype))  # noqa: E731
+    signature = (t.nest.map_structure(spec, first), t.TensorSpec(labels.shape, t.int32))
     ds = t.data.Dataset.from_generator(lambda: data.batches(start, stop), output_signature=signature)
     return ds.prefetch(4)
 

@@ -48,6 +48,10 @@ def default_image_size(spec: datasets.DatasetSpec) -> int:
 def prepare(recipe_name: str, spec: datasets.DatasetSpec, overrides: dict, resume_config: TrainConfig | None = None):
     """(LoadedData, TrainConfig). For a resumed run the stored config wins; otherwise defaults ← overrides ← data."""
     recipe = get_recipe(recipe_name)
+    if recipe.data_kind == "captions":
+        from ganstudio.ml.training.prepare_captions import prepare_captions
+
+        return prepare_captions(recipe, spec, overrides, resume_config)
     if recipe.data_kind == "speech" or spec.kind == "speech":
         from ganstudio.ml.training.prepare_speech import prepare_speech
 

@@ -105,7 +105,7 @@ class Trainer:
         self.models = self.recipe.build(c)
         # A recipe may leave a declared model out (the L1-only baseline's D): optimizers only for the models built.
         self.specs = [spec for spec in self.recipe.optimizers if spec.name in self.models]
-        self.optimizers = {spec.name: self._optimizer(spec) for spec in self.specs}
+        self.optimizers = make_optimizers(self.recipe, c, self.models)
         for name, opt in self.optimizers.items():
             opt.build(self.models[name].trainable_variables)  # slots must exist before a restore fills them
         self.rng = t.random.Generator.from_seed(c.seed)
@@ -116,11 +116,6 @@ class Trainer:
         seeds = dropout_seed_states(self.models.values())
         if seeds:  # dropout's random stream (pix2pix's noise): without it a resume draws other masks than a straight one
             self.tf_checkpoint = t.train.Checkpoint(**self.tracked, rng=self.rng, step=self.step_var, seeds=seeds)
-
-    def _optimizer(self, spec):
-        c = self.config
-        kind = c.optimizer or self.recipe.optimizer
-        return make_optimizer(kind, getattr(c, spec.lr_key), c.beta1, c.beta2, c.ema if spec.averaged else 0.0)
 
     def _averaged(self):
         """A block in which the generator holds its averaged weights (config.ema), for what the user sees and keeps."""
@@ -355,3 +350,11 @@ def checkpoint_children(prefix: Path) -> set[str]:
     graph = trackable_object_graph_pb2.TrackableObjectGraph()
     graph.ParseFromString(tf().train.load_checkpoint(str(prefix)).get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH"))
     return {child.local_name for child in graph.nodes[0].children}
+
+
+def make_optimizers(recipe, config: TrainConfig, models: dict) -> dict:
+    """The recipe's declared optimizers, for the models it built (the L1-only baseline has no D), by model name."""
+    kind = config.optimizer or recipe.optimizer
+    return {spec.name: make_optimizer(kind, getattr(config, spec.lr_key), config.beta1, config.beta2,
+                                      config.ema if spec.averaged else 0.0)
+            for spec in recipe.optimizers if spec.name in models}
