@@ -8,7 +8,7 @@ import dataclasses
 from ganstudio.ml.training.config import hyperparameters
 
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool}
-_FAMILY_NAMES = {"gan": "z → image GANs", "translation": "pix2pix, pix2pixHD", "speech": "SEGAN"}
+_FAMILY_NAMES = {"gan": "z → image GANs", "text": "GAN-CLS", "translation": "pix2pix, pix2pixHD", "speech": "SEGAN"}
 
 
 def flag_name(field: dataclasses.Field) -> str:
@@ -37,7 +37,7 @@ def overrides_from(args: argparse.Namespace) -> dict:
 
 def _help(field: dataclasses.Field) -> str:
     families = field.metadata["families"]
-    scope = "" if len(families) == 3 else f" [{', '.join(_FAMILY_NAMES[f] for f in families)}]"
+    scope = "" if len(families) == len(_FAMILY_NAMES) else f" [{', '.join(_FAMILY_NAMES[f] for f in families)}]"
     return field.metadata["help"].replace("%", "%%") + scope
 
 
