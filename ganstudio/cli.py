@@ -13,7 +13,7 @@ from ganstudio.core.errors import StudioError
 
 def _parser() -> argparse.ArgumentParser:
     from ganstudio.commands import bench, check_data, classifier, eval_pairs, export, info, make_pairs, render, sample, train
-    from ganstudio.commands import denoise, eval_denoiser, make_speech_corpus
+    from ganstudio.commands import denoise, eval_denoiser, make_captions, make_speech_corpus, train_text_encoder
     from ganstudio.commands import eval as eval_command
 
     parser = argparse.ArgumentParser(prog="ganstudio", description="GAN studio: train, explore and use GANs.")
@@ -27,12 +27,14 @@ def _parser() -> argparse.ArgumentParser:
     eval_command.add_parser(sub)
     export.add_parser(sub)
     make_pairs.add_parser(sub)
+    make_captions.add_parser(sub)
     eval_pairs.add_parser(sub)
     render.add_parser(sub)
     check_data.add_parser(sub)
     make_speech_corpus.add_parser(sub)
     denoise.add_parser(sub)
     eval_denoiser.add_parser(sub)
+    train_text_encoder.add_parser(sub)
     return parser
 
 

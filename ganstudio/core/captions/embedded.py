@@ -23,6 +23,8 @@ class EmbeddedCaptions:
     names: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     validation: np.ndarray | None = None  # held-out photos, for the reference grid
+    preview_texts: list[str] = field(default_factory=list)  # the live preview's prompts, one per column
+    preview_embeddings: np.ndarray | None = None  # float32 (len(preview_texts), E)
     schedule: BatchSchedule | None = None
     seed: int = 0
 

@@ -9,8 +9,10 @@ def register_custom_layers() -> None:
     from ganstudio.ml.networks.layers import reflection_pad_class
     from ganstudio.ml.networks.segan import channel_scale_class
     from ganstudio.ml.networks.tricks import minibatch_std_class
+    from ganstudio.ml.text.networks import masked_pool_class
 
     conditioning_class()
     reflection_pad_class()
     channel_scale_class()
     minibatch_std_class()
+    masked_pool_class()

@@ -32,8 +32,8 @@ def prepare_captions(recipe, spec, overrides: dict, resume_config: TrainConfig |
     texts = preview_prompts(captions, labels, config.seed)
     data = EmbeddedCaptions(loaded.images[keep], embeddings, np.concatenate([[0], np.cumsum(count)[:-1]]), count,
                             labels, tuple(loaded.class_names), [loaded.names[i] for i in keep], list(loaded.skipped),
-                            validation=loaded.images[held] if held.any() else None)
-    data.preview_texts, data.preview_embeddings = texts, encode_all(encoder, texts)
+                            validation=loaded.images[held] if held.any() else None, preview_texts=texts,
+                            preview_embeddings=encode_all(encoder, texts))
     if resume_config is None:
         config = config.replace(dataset_path=spec.path, dataset_kind="captions", dataset_name=spec.name,
                                 channels=3, text_dim=int(embeddings.shape[1]), class_names=tuple(loaded.class_names))
