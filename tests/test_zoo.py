@@ -21,6 +21,7 @@ TINY = {  # by recipe family: the smallest networks that still run every code pa
     "gan": dict(image_size=16, ngf=4, ndf=4, z_dim=4, batch_size=4, kernel=3),
     "translation": dict(image_size=32, ngf=4, ndf=4, batch_size=4, d_scales=1),
     "speech": dict(ngf=2, ndf=2, batch_size=2, window=1024),
+    "text": dict(image_size=16, ngf=4, ndf=4, z_dim=4, ca_dim=4, batch_size=4, kernel=3),
 }
 COMMON = dict(xla=False, preview_count=4, preview_every=1000, checkpoint_every=1000)
 MATRIX = [(recipe.name, loss) for recipe in all_recipes() for loss in recipe.losses]
@@ -34,6 +35,7 @@ RUNS = list(dict.fromkeys([(recipe.name, recipe.losses[0]) for recipe in all_rec
 @pytest.fixture(scope="module")
 def zoo_data(tmp_path_factory, edge_data, label_data):
     """A data set for each recipe: 16-px digits for z → image recipes, pairs, and a tiny speech set."""
+    from caption_fixtures import write_caption_folder, write_tiny_encoder
     from speech_fixtures import write_mix_set
 
     from ganstudio.core.image_data import datasets
@@ -47,7 +49,9 @@ def zoo_data(tmp_path_factory, edge_data, label_data):
         (digits / str(label % 3)).mkdir(exist_ok=True)
         Image.fromarray(image[..., 0]).save(digits / str(label % 3) / f"{i}.png")
     speech = write_mix_set(tmp_path_factory.mktemp("speech"))
-    return {"dcgan": digits, "cdcgan": digits, "resnet": digits, "mlp": digits, "pix2pix": edge_data,
+    captions = write_caption_folder(tmp_path_factory.mktemp("captions"))
+    TINY["text"]["text_encoder"] = str(write_tiny_encoder(tmp_path_factory.mktemp("encoder") / "enc"))
+    return {"gan-cls": captions, "dcgan": digits, "cdcgan": digits, "resnet": digits, "mlp": digits, "pix2pix": edge_data,
             "unet-l1": edge_data, "pix2pixhd": label_data, "segan": speech}
 
 

@@ -104,6 +104,16 @@ def paired_layout_kind(dataset: DatasetSpec | str) -> str | None:
     return layout.kind if layout else None
 
 
+def data_kinds(folder: str) -> frozenset:
+    """What a folder can train: {"speech"} for speech folders, else {"images"} and "captions" when images have
+    captions beside them (Oxford/CUB text_c10 or same-named .txt files)."""
+    from ganstudio.core.captions.data import detect_captioned
+
+    if is_speech_data(folder):
+        return frozenset({"speech"})
+    return frozenset({"images", "captions"} if detect_captioned(folder) else {"images"})
+
+
 def is_speech_data(folder: str) -> bool:
     """A folder SEGAN trains on (clean speech + noise/ or noisy/ folders): a look at folder names and one listing."""
     from ganstudio.core.speech.data import detect_speech

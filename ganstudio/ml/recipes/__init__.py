@@ -39,3 +39,4 @@ def _load_builtin() -> None:
     from ganstudio.ml.recipes import pix2pix  # noqa: F401  (registers pix2pix and unet-l1)
     from ganstudio.ml.recipes import pix2pixhd  # noqa: F401
     from ganstudio.ml.recipes import segan  # noqa: F401
+    from ganstudio.ml.recipes import gancls  # noqa: F401

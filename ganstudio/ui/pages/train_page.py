@@ -47,7 +47,7 @@ class TrainPage(QWidget):
         self.form = TrainForm(catalog.recipe_choices(), catalog.dataset_choices(), catalog.default_image_size,
                               ask_folder or self._ask_folder_dialog, hyperparameters=catalog.hyperparameter_choices(),
                               losses=catalog.loss_choices(), paired_layout=catalog.paired_layout_kind,
-                              speech_data=catalog.is_speech_data)
+                              data_kinds=catalog.data_kinds)
         self.data_check = DataCheckGate(check_data or catalog.check_paired_data,
                                         confirm_data or (lambda report: ask_train_anyway(self, report)), self)
         self.stats, self.loss_plot = RunStats(), LossPlot()

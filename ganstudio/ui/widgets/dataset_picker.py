@@ -1,7 +1,8 @@
 """The Train page's data set picker: the built-in sets, then the user's folders, then "Choose folder…".
 
-It lists only the data sets the chosen recipe can train on (speech folders for speech recipes, the rest for image
-recipes): the others are hidden, not removed, and come back with their kind of recipe.
+It lists only the data sets the chosen recipe can train on (speech folders for speech recipes, captioned images for
+text-to-image recipes, the rest for image recipes): the others are hidden, not removed, and come back with their
+kind of recipe.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ class DatasetPicker(QComboBox):
     picked = Signal()  # the user chose a data set (after "Choose folder…", only once a folder was chosen)
 
     def __init__(self, datasets: list, ask_folder: Callable[[], str | None],
-                 speech_data: Callable[[str], bool] = lambda folder: False, parent: QWidget | None = None) -> None:
+                 data_kinds: Callable[[str], frozenset] = lambda folder: frozenset({"images"}),
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ask_folder = ask_folder
-        self._speech_data = speech_data  # folder → holds speech (clean + noise or noisy), looked at once per folder
-        self._is_speech_folder: dict[str, bool] = {}
-        self.kind = "images"  # what the chosen recipe trains on: "images" | "speech"
+        self._data_kinds = data_kinds  # folder → what it can train ({"images", "captions"}, {"speech"}), looked at once
+        self._kinds_of: dict[str, frozenset] = {}
+        self.kind = "images"  # what the chosen recipe trains on: "images" | "speech" | "captions"
         for spec in datasets:
             self.addItem(spec.name, spec)
             self.setItemData(self.count() - 1, f"{spec.name}\n{spec.path}", Qt.ItemDataRole.ToolTipRole)
@@ -75,14 +77,13 @@ class DatasetPicker(QComboBox):
         """Whether a recipe of `self.kind` can train on `data`."""
         if data == CHOOSE_FOLDER:
             return True
-        if not isinstance(data, str):
-            return self.kind == "images"  # the built-in data sets are all images
-        if data not in self._is_speech_folder:
+        folder = str(getattr(data, "path", data))  # a built-in DatasetSpec or a folder
+        if folder not in self._kinds_of:
             try:
-                self._is_speech_folder[data] = bool(self._speech_data(data))
-            except OSError:  # an unplugged drive or an unreadable folder: not speech we can use
-                self._is_speech_folder[data] = False
-        return self._is_speech_folder[data] == (self.kind == "speech")
+                self._kinds_of[folder] = frozenset(self._data_kinds(folder))
+            except OSError:  # an unplugged drive or an unreadable folder: nothing we can train on
+                self._kinds_of[folder] = frozenset()
+        return self.kind in self._kinds_of[folder]
 
     def show_kind(self, kind: str) -> None:
         """List only the data sets a recipe of `kind` trains on and, when the chosen one does not fit, move to the

@@ -38,14 +38,14 @@ class TrainForm(QWidget):
                  ask_folder: Callable[[], str | None], parent: QWidget | None = None, *,
                  hyperparameters: list = (), losses: dict | None = None,
                  paired_layout: Callable[[object], str | None] = lambda dataset: None,
-                 speech_data: Callable[[str], bool] = lambda folder: False) -> None:
+                 data_kinds: Callable[[str], frozenset] = lambda folder: frozenset({"images"})) -> None:
         super().__init__(parent)
         self._recipes = {r.name: r for r in recipes}
         self._hyperparameters, self._losses = list(hyperparameters), dict(losses or {})
         self._default_image_size = default_image_size
         self._paired_layout = paired_layout  # data set → "pix2pix" | "pix2pixhd" | None
         self._direction_shown = self._was_paired = False
-        self.recipe_box, self.dataset_box = QComboBox(), DatasetPicker(datasets, ask_folder, speech_data)
+        self.recipe_box, self.dataset_box = QComboBox(), DatasetPicker(datasets, ask_folder, data_kinds)
         for r in recipes:
             self.recipe_box.addItem(r.title, r.name)
             self.recipe_box.setItemData(self.recipe_box.count() - 1, r.description, Qt.ItemDataRole.ToolTipRole)
@@ -112,8 +112,12 @@ class TrainForm(QWidget):
     def preview_title(self, recipe: str) -> str:
         return getattr(self._recipes.get(recipe), "preview_title", GENERATED_TITLE)
 
+    def data_kind(self) -> str:
+        """What the chosen recipe trains on: "images", "speech" or "captions"."""
+        return getattr(self._recipes.get(self.recipe()), "data_kind", "images")
+
     def is_speech(self) -> bool:
-        return getattr(self._recipes.get(self.recipe()), "data_kind", "images") == "speech"
+        return self.data_kind() == "speech"
 
     def dataset(self):
         """The chosen DatasetSpec (built-in) or folder path (str)."""
@@ -199,7 +203,7 @@ class TrainForm(QWidget):
             declared = {key for key, _ in recipe.learning_rates}
             for key, box in self.lr_fields.items():
                 self._form.setRowVisible(box, key in declared)
-        self.dataset_box.show_kind("speech" if self.is_speech() else "images")
+        self.dataset_box.show_kind(self.data_kind())
         if self.is_paired() != self._was_paired:  # paired recipes have their own sizes (128, 256)
             self._was_paired = self.is_paired()
             self._apply_default_size()
