@@ -37,3 +37,19 @@ def write_tiny_encoder(out: Path, image_size: int = 16) -> Path:
     tokenizer = build_tokenizer("word", words, 8)
     trained = TrainedTextEncoder(build_joint(cfg, tokenizer, image_size), tokenizer, cfg)
     return save_text_encoder(trained, out, {"name": "toy"}, {"holdout": 0.1, "select": 0.08})
+
+
+TINY_GANCLS = dict(image_size=16, ngf=4, ndf=4, z_dim=4, ca_dim=4, batch_size=4, kernel=3, xla=False,
+                   preview_count=4, preview_every=1000, checkpoint_every=1000)
+
+
+def train_tiny_gancls(work: Path, steps: int = 2) -> Path:
+    """A GAN-CLS run of `steps` steps on the toy captions; returns its exported model folder (run/model)."""
+    from ganstudio.core.training.run_request import RunRequest
+    from ganstudio.ml.training.run_builder import make_trainer, prepare_run
+
+    data, encoder = write_caption_folder(work / "captions"), write_tiny_encoder(work / "encoder")
+    request = RunRequest("gan-cls", str(data), work / "run", steps, {**TINY_GANCLS, "text_encoder": str(encoder)},
+                         device="cpu", tensorboard=False, samples=False)
+    make_trainer(prepare_run(request), [lambda event: None]).run()
+    return work / "run" / "model"

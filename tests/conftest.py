@@ -125,3 +125,11 @@ def tiny_config():
 # test_translation_training.py and test_translation_session.py train them once between them.
 from translation_fixtures import (edge_data, edges_session, label_data, labels_session,  # noqa: E402,F401
                                   pix2pix_runs, pix2pixhd_events, translation_photos, translation_work, unet_l1_events)
+
+
+@pytest.fixture(scope="session")
+def tiny_prompt_model(tmp_path_factory) -> Path:
+    """An exported GAN-CLS model folder (16 px, 2 steps on toy captions, its untrained toy encoder bundled)."""
+    from caption_fixtures import train_tiny_gancls
+
+    return train_tiny_gancls(tmp_path_factory.mktemp("tiny-gancls"))

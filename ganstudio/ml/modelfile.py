@@ -27,10 +27,16 @@ def recast(model, dtype: str):
     return clone
 
 
-def save_model(model, manifest: Manifest, out_dir: Path, filename: str, float16: bool = False) -> Path:
-    """Write model + manifest into out_dir atomically (the folder appears complete or not at all)."""
+def save_model(model, manifest: Manifest, out_dir: Path, filename: str, float16: bool = False,
+               bundle: dict[str, Path] | None = None) -> Path:
+    """Write model + manifest into out_dir atomically (the folder appears complete or not at all). `bundle`: model
+    folders the model needs at inference ({subfolder: folder}), copied inside it and checked by their own manifests."""
+    import shutil
+
     out_dir = Path(out_dir)
     with atomic_folder(out_dir) as tmp:
+        for name, folder in (bundle or {}).items():
+            shutil.copytree(folder, tmp / name)
         (recast(model, "float16") if float16 else model).save(tmp / filename)
         manifest.files = {filename: sha256_of(tmp / filename)}
         manifest.config = {**manifest.config, "storage_dtype": "float16" if float16 else "float32"}

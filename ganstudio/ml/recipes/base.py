@@ -83,6 +83,10 @@ def _default_reference(config: TrainConfig, data) -> np.ndarray | None:
     return tile(pool[np.random.default_rng(config.seed).choice(len(pool), n, replace=False)])
 
 
+def _no_bundle(config: TrainConfig) -> dict:  # noqa: ARG001
+    return {}
+
+
 def _no_extra_state(models: dict) -> dict:  # noqa: ARG001
     return {}
 
@@ -127,6 +131,9 @@ class Recipe:
     check: Callable = _no_check
     # extra_state(models) -> {name: tf trackable} checkpointed beside the models and optimizers
     extra_state: Callable = _no_extra_state
+    # bundle(config) -> {subfolder: model folder} copied into the exported model (GAN-CLS: its text encoder), so the
+    # model works on a machine that has only it
+    bundle: Callable = _no_bundle
 
     def loss_name(self, config: TrainConfig) -> str:
         """The adversarial loss a run uses: its config's, else this recipe's default (runs made before --loss)."""

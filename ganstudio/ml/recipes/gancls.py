@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ganstudio.ml.inference.prompt import ENCODER_FOLDER
+from ganstudio.ml.inference.prompt import KIND as MODEL_KIND  # its own kind: z → image pages do not list it
 from ganstudio.ml.networks import gancls as nets
 from ganstudio.ml.recipes import image_gan, register
 from ganstudio.ml.recipes.base import Recipe
@@ -120,6 +122,13 @@ def make_preview(models: dict, config: TrainConfig):
     return preview
 
 
+def bundle(config: TrainConfig) -> dict:
+    """The exported model carries a copy of the text encoder it was trained with: it works where only it is."""
+    from ganstudio.ml.inference.text_encoder import resolve_text_encoder
+
+    return {ENCODER_FOLDER: resolve_text_encoder(config.text_encoder)}
+
+
 def check_config(config: TrainConfig) -> None:
     from ganstudio.core.errors import StudioError
 
@@ -134,7 +143,8 @@ register(Recipe(
     description="Text-to-image GAN (book ch. 9, Reed et al. 2016): a frozen text encoder's caption embedding and z "
                 "make a 64×64 image; matching-aware discriminator, GAN-INT and conditioning augmentation.",
     build=build, make_step=make_step, family=TEXT, decode_batch=decode_batch, init_fixed=init_fixed,
-    make_preview=make_preview, check=check_config, data_kind="captions", losses=("ns", "lsgan", "hinge"),
+    make_preview=make_preview, check=check_config, data_kind="captions", bundle=bundle,
+    model_kind=MODEL_KIND, losses=("ns", "lsgan", "hinge"),
     defaults=dict(image_size=64, z_dim=100, batch_size=64, lr_g=2e-4, lr_d=2e-4, beta1=0.5, beta2=0.999,
                   preview_count=8 * PREVIEW_ROWS, flip_augment=True),
     presets={"lean": dict(ngf=32, ndf=32, kernel=4), "book": dict(ngf=128, ndf=64, kernel=4)},

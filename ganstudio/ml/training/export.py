@@ -22,4 +22,7 @@ def generator_manifest(config: TrainConfig, steps: int, metrics: dict | None = N
 
 def export_generator(generator, config: TrainConfig, out_dir: Path, steps: int, metrics: dict | None = None,
                      title: str = "", float16: bool = False) -> Path:
-    return save_model(generator, generator_manifest(config, steps, metrics, title), out_dir, "generator.keras", float16)
+    from ganstudio.ml.recipes import get
+
+    return save_model(generator, generator_manifest(config, steps, metrics, title), out_dir, "generator.keras", float16,
+                      get(config.recipe).bundle(config))
