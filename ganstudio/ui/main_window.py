@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStac
 
 from ganstudio.ui.pages.denoise_page import DenoisePage
 from ganstudio.ui.pages.latent_page import LatentPage
+from ganstudio.ui.pages.prompt_page import PromptPage
 from ganstudio.ui.pages.sketch_page import SketchPage
 from ganstudio.ui.pages.train_page import TrainPage
 
@@ -19,7 +20,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("ganstudio")
         denoise = DenoisePage(self.settings)
         self.pages = {"Train": TrainPage(self.settings, audio=denoise.audio), "Sketch": SketchPage(self.settings),
-                      "Latent": LatentPage(self.settings), "Denoise": denoise}  # one sound service plays all audio
+                      "Latent": LatentPage(self.settings), "Denoise": denoise,  # one sound service plays all audio
+                      "Prompt": PromptPage(self.settings)}
         self._nav = QListWidget()
         self._nav.setFixedWidth(130)
         self._stack = QStackedWidget()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, Q
 from ganstudio.core.errors import StudioError
 from ganstudio.ui.pages.denoise_devices import DeviceControl
 from ganstudio.ui.pages.denoise_files import DenoiseFiles
+from ganstudio.ui.pages.model_page import ModelPage
 from ganstudio.ui.widgets.audio_devices import DeviceBar
 from ganstudio.ui.widgets.audio_live import LivePanel
 from ganstudio.ui.widgets.audio_metrics import MetricsPanel
@@ -30,17 +31,17 @@ PROGRESS_JOBS = {"open": "Reading the file…", "denoise": "Denoising…", "add-
                  "save": "Saving…", "reference": "Reading the reference…"}
 
 
-class DenoisePage(QWidget):
+class DenoisePage(ModelPage):
+    model_bar_class = DenoiseModelBar
+
     def __init__(self, settings: QSettings, parent: QWidget | None = None, service: DenoiseService | None = None,
                  audio: AudioService | None = None) -> None:
-        super().__init__(parent)
-        self.settings = settings
+        super().__init__(settings, parent)
         self.service = service or DenoiseService(self)
         self.audio = audio or AudioService(self)
         self.info = None  # DenoiserInfo of the loaded model
         self.original = self.denoised = self.result = None  # workers.denoise_jobs.Clip
         self.reference: np.ndarray | None = None
-        self._shut_down = False
         self._first_show = True
         self._progress_job: str | None = None  # the job the progress row shows
         self._cancel_requested = ""  # the job the user cancelled (others are cancelled quietly)
@@ -61,7 +62,6 @@ class DenoisePage(QWidget):
 
     # ---- layout ---------------------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.model_bar = DenoiseModelBar(self.settings)
         self.device_bar = DeviceBar()
         self.record = RecordControls()
         self.open_button = QPushButton("Open file…")
@@ -84,18 +84,11 @@ class DenoisePage(QWidget):
         self.playback = PlaybackControls()
         self.save_button = QPushButton("Save result…")
         self.save_button.setToolTip("Save the result at the chosen strength as a 16-bit WAV (Ctrl+S)")
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.model_bar)
-        layout.addWidget(self.device_bar)
-        layout.addLayout(self._row(self.record, self.open_button, self.demo_button, self.denoise_button, QLabel("Strength"),
-                                   self.strength, self.strength_label))
-        layout.addLayout(self._row(self.progress_label, self.progress, self.cancel_button))
-        layout.addWidget(self._body(), 1)
-        layout.addLayout(self._row(self.playback, self.save_button))
-        layout.addWidget(self.status)
+        self.lay_out(self.device_bar,
+                     self._row(self.record, self.open_button, self.demo_button, self.denoise_button, QLabel("Strength"),
+                               self.strength, self.strength_label),
+                     self._row(self.progress_label, self.progress, self.cancel_button),
+                     (self._body(), 1), self._row(self.playback, self.save_button))
 
     @staticmethod
     def _row(*widgets: QWidget) -> QHBoxLayout:
@@ -121,9 +114,7 @@ class DenoisePage(QWidget):
 
     def _connect(self) -> None:
         s = self.service
-        self.model_bar.model_chosen.connect(self.load_model)
-        s.model_loaded.connect(self._on_service_model_loaded)
-        s.load_failed.connect(self._on_service_load_failed)
+        self.connect_model(s.model_loaded)
         s.job_progressed.connect(self._on_service_job_progressed)
         s.job_done.connect(self._on_service_job_done)
         s.job_failed.connect(self._on_service_job_failed)
@@ -139,29 +130,15 @@ class DenoisePage(QWidget):
         self.metrics.reference_requested.connect(self.files.ask_reference)
         self.metrics.add_noise_requested.connect(self.files.ask_add_noise)
 
-    def show_status(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet("color: #b00020;" if error else "")
-
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
         if self._first_show:
             self._first_show = False
             self.audio.refresh_devices()  # PortAudio loads on a thread, and only once the page is visited
-            self.model_bar.autoload_once(self.load_model, lambda: self.info is None and not self._shut_down)
+        super().showEvent(event)  # the first showing also loads the model
 
     # ---- the model ----------------------------------------------------------------------------------------------
-    def load_model(self, path: str) -> None:
-        self.model_bar.show_loading(path)
-        self.service.load(path)
-
-    def _on_service_model_loaded(self, info) -> None:
-        self.info = info
-        self.model_bar.show_loaded(info)
+    def model_ready(self, _info) -> None:
         self.update_controls()
-
-    def _on_service_load_failed(self, message: str) -> None:
-        self.model_bar.show_load_failed(message, self.info.path if self.info else "")
 
     # ---- clips --------------------------------------------------------------------------------------------------
     def set_input(self, clip, notes: str = "") -> None:
@@ -280,15 +257,7 @@ class DenoisePage(QWidget):
             self._set_progress_visible(False)
         self.devices.update_controls()
 
-    @property
-    def is_shut_down(self) -> bool:
-        return self._shut_down
-
-    def shutdown(self) -> None:
-        """Stop recording (the file is kept), playback and live mode, and the service's threads (window close)."""
-        if self._shut_down:
-            return
-        self._shut_down = True
+    def before_shutdown(self) -> None:
+        """Stop recording (the file is kept), playback and live mode (the window is closing)."""
         self._rescore_timer.stop()
         self.audio.shutdown()
-        self.service.shutdown()

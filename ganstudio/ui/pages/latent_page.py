@@ -14,6 +14,7 @@ from ganstudio.core.atomic import write_text_atomic
 from ganstudio.core.errors import StudioError
 from ganstudio.core.latent import (LatentPoint, apply_offsets, path_frames, path_point, points_from_json,
                                    points_to_json, raw_directions)
+from ganstudio.ui.pages.model_page import ModelPage
 from ganstudio.ui.widgets.latent_anchors import LatentAnchors
 from ganstudio.ui.widgets.latent_history import LatentHistory
 from ganstudio.ui.widgets.latent_model_bar import LatentModelBar
@@ -27,15 +28,17 @@ PREVIEW_SIZE = 256
 GIF_SIZE = 256  # exported frames are upscaled to about this many pixels
 
 
-class LatentPage(QWidget):
+class LatentPage(ModelPage):
+    model_bar_class = LatentModelBar
+    loading_text = "Loading generator…"
+    no_model_text = "No generator loaded"
+
     def __init__(self, settings: QSettings, parent: QWidget | None = None, service: GeneratorService | None = None) -> None:
-        super().__init__(parent)
-        self._settings = settings
+        super().__init__(settings, parent)
         self.service = service or GeneratorService(self)
         self.info: ModelInfo | None = None
         self._base: np.ndarray | None = None  # the point the sliders offset from (a seed, a path point, a history entry)
         self._on_path = False
-        self._shut_down = False
         self.last_request_id = -1
         self.last_shown_id = -1
         self._build()
@@ -46,7 +49,6 @@ class LatentPage(QWidget):
 
     # ---- layout ---------------------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.model_bar = LatentModelBar(self._settings)
         self.preview = LatentPreview(PREVIEW_SIZE)
         self.controls = LatentPointControls()
         self.history = LatentHistory()
@@ -55,9 +57,7 @@ class LatentPage(QWidget):
         body = QHBoxLayout()
         body.addLayout(self._left_column(), 0)
         body.addLayout(self._right_column(), 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.model_bar)
-        layout.addLayout(body, 1)
+        self.lay_out((body, 1), status=False)
 
     def _left_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
@@ -77,15 +77,13 @@ class LatentPage(QWidget):
 
     def _connect(self) -> None:
         s = self.service
-        s.loaded.connect(self._on_service_loaded)
-        s.load_failed.connect(self._on_service_load_failed)
+        self.connect_model(s.loaded)
         s.directions_ready.connect(self._on_service_directions_ready)
         s.rendered.connect(self._on_service_rendered)
         s.render_failed.connect(lambda _id, message: self.model_bar.show_error(message))
         s.export_progressed.connect(self.anchors.set_export_progress)
         s.exported.connect(self._on_service_exported)
         s.export_failed.connect(self._on_service_export_failed)
-        self.model_bar.model_chosen.connect(self.load_model)
         c = self.controls
         c.seed_changed.connect(self._go_to_seed)
         c.class_chosen.connect(self._on_controls_class_chosen)
@@ -106,37 +104,20 @@ class LatentPage(QWidget):
 
     # ---- settings and model choice --------------------------------------------------------------------------
     def _restore_settings(self) -> None:
-        self.anchors.restore_options(self._settings)
-        self.sliders.restore_choice(self._settings)
-        self.controls.set_seed_silently(int(self._settings.value("latent/seed", 0)))
+        self.anchors.restore_options(self.settings)
+        self.sliders.restore_choice(self.settings)
+        self.controls.set_seed_silently(int(self.settings.value("latent/seed", 0)))
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        super().showEvent(event)
-        self.model_bar.autoload_once(self.load_model, self._needs_a_model)
-
-    def _needs_a_model(self) -> bool:
-        return self.info is None and not self.service.has_model and not self._shut_down
-
-    def load_model(self, path: str) -> None:
-        self.model_bar.show_loading(path)
-        if self.info is None:
-            self.preview.show_message("Loading generator…")
-        self.service.load(path)
+    def show_placeholder(self, text: str) -> None:
+        self.preview.show_message(text)
 
     # ---- service events -------------------------------------------------------------------------------------
-    def _on_service_loaded(self, info: ModelInfo) -> None:
-        self.info = info
-        self.model_bar.show_loaded(info)
+    def model_ready(self, info: ModelInfo) -> None:
         self.controls.set_class_names(info.class_names)
         self.sliders.set_directions(raw_directions(info.z_dim))
         self.history.clear()
         self.anchors.set_anchors([])
         self._go_to_seed(self.controls.seed.value())
-
-    def _on_service_load_failed(self, message: str) -> None:
-        self.model_bar.show_load_failed(message, self.info.path if self.info else "")
-        if self.info is None:
-            self.preview.show_message("No generator loaded")
 
     def _on_service_directions_ready(self, directions: list) -> None:
         self.sliders.set_directions(directions)
@@ -177,7 +158,7 @@ class LatentPage(QWidget):
     def _go_to_seed(self, seed: int) -> None:
         if not self.service.has_model:
             return
-        self._settings.setValue("latent/seed", seed)
+        self.settings.setValue("latent/seed", seed)
         self._base, self._on_path = self.service.sample_z(seed), False
         self.sliders.reset()
         self._render()
@@ -217,13 +198,13 @@ class LatentPage(QWidget):
     # ---- files ----------------------------------------------------------------------------------------------
     def _on_save_clicked(self) -> None:
         if self.current_point() is not None:
-            path = ask_file(self, self._settings, "Save latent points", "Latent points", ".json", save=True)
+            path = ask_file(self, self.settings, "Save latent points", "Latent points", ".json", save=True)
             if path:
                 self.save_points(path)
 
     def _on_load_clicked(self) -> None:
         if self.info is not None:
-            path = ask_file(self, self._settings, "Load latent points", "Latent points", ".json", save=False)
+            path = ask_file(self, self.settings, "Load latent points", "Latent points", ".json", save=False)
             if path:
                 self.load_points(path)
 
@@ -255,7 +236,7 @@ class LatentPage(QWidget):
         return True
 
     def _on_anchors_export_requested(self) -> None:
-        path = ask_file(self, self._settings, "Export interpolation as GIF", "Animated GIF", ".gif", save=True)
+        path = ask_file(self, self.settings, "Export interpolation as GIF", "Animated GIF", ".gif", save=True)
         if path:
             self.export_gif(path)
 
@@ -276,9 +257,7 @@ class LatentPage(QWidget):
         self.anchors.set_exporting(False)
         self.model_bar.show_error(message)
 
-    def shutdown(self) -> None:
-        """Remember the options and stop the service's threads (called by the main window on close)."""
-        self._shut_down = True
-        self.anchors.save_options(self._settings)
-        self.sliders.save_choice(self._settings)
-        self.service.shutdown()
+    def before_shutdown(self) -> None:
+        """Remember the options (the window is closing)."""
+        self.anchors.save_options(self.settings)
+        self.sliders.save_choice(self.settings)

@@ -8,11 +8,12 @@ import json
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from ganstudio.core.errors import StudioError
 from ganstudio.core.sketch.palette import FLOWER_MATERIALS, Palette
 from ganstudio.core.sketch.sketch_io import autosave_path, read_autosave, save_png
+from ganstudio.ui.pages.model_page import ModelPage
 from ganstudio.ui.pages.sketch_files import SketchFileBar
 from ganstudio.ui.widgets.image_view import ImageView
 from ganstudio.ui.widgets.shortcuts import add_shortcuts
@@ -28,16 +29,18 @@ FULL_RENDER_DELAY_MS = 250  # a canvas larger than the model renders drafts whil
 NO_MODEL = "No model loaded: pick one above (or train one on the Train page). You can paint meanwhile."
 
 
-class SketchPage(QWidget):
+class SketchPage(ModelPage):
+    model_bar_class = SketchModelBar
+    loading_text = "Loading the model…"
+    no_model_text = NO_MODEL
+
     def __init__(self, settings: QSettings, parent: QWidget | None = None,
                  service: SketchService | None = None) -> None:
-        super().__init__(parent)
-        self.settings = settings
+        super().__init__(settings, parent)
         self.service = service or SketchService(self)
         self.info: SketchModelInfo | None = None
         self.last_render: np.ndarray | None = None
         self.kind, self.palette = self._remembered_kind()
-        self._shut_down = False
         self._fitted_shape: tuple[int, ...] | None = None
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._full_render_timer = QTimer(self, singleShot=True, interval=FULL_RENDER_DELAY_MS)
@@ -51,7 +54,6 @@ class SketchPage(QWidget):
 
     # ---- layout ---------------------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.model_bar = SketchModelBar(self.settings)
         self.canvas = SketchCanvas((DEFAULT_SIDE, DEFAULT_SIDE), self.kind, self.palette)
         self.undo_action, self.redo_action = undo_actions(self.canvas.undo_stack, self)
         self.toolbar = SketchToolbar(self.undo_action, self.redo_action)
@@ -62,8 +64,6 @@ class SketchPage(QWidget):
         self.output = ImageView(NO_MODEL, smooth=True)
         self.variation = VariationControls()
         self.files = SketchFileBar(self)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
         output_column = QVBoxLayout()
         output_column.addWidget(self.output, 1)
         output_column.addWidget(self.variation)
@@ -71,12 +71,7 @@ class SketchPage(QWidget):
         body.addWidget(self.palette_bar)
         body.addWidget(self.scroll, 1)
         body.addLayout(output_column, 1)
-        layout = QVBoxLayout(self)
-        for widget in (self.model_bar, self.toolbar):
-            layout.addWidget(widget)
-        layout.addLayout(body, 1)
-        layout.addWidget(self.files)
-        layout.addWidget(self.status)
+        self.lay_out(self.toolbar, (body, 1), self.files)
 
     def _connect(self) -> None:
         c, t, s = self.canvas, self.toolbar, self.service
@@ -91,9 +86,7 @@ class SketchPage(QWidget):
         t.clear_requested.connect(self._on_toolbar_clear_requested)
         self.palette_bar.class_chosen.connect(c.set_value)
         self.variation.seed_changed.connect(lambda _seed: self._render())
-        self.model_bar.model_chosen.connect(self.load_model)
-        s.model_loaded.connect(self._on_service_model_loaded)
-        s.load_failed.connect(self._on_service_load_failed)
+        self.connect_model(s.model_loaded)
         s.rendered.connect(self._on_service_rendered)
         s.failed.connect(self._on_service_failed)
         s.job_done.connect(self._on_service_job_done)
@@ -105,10 +98,6 @@ class SketchPage(QWidget):
         self.toolbar.install_shortcuts(self)
         add_shortcuts(self, (("V", self.variation.new_variation), ("Ctrl+S", self.files.ask_and_save),
                              ("Ctrl+O", self.files.ask_and_open)))
-
-    def show_status(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet("color: #b00020;" if error else "")
 
     # ---- settings and the remembered canvas -----------------------------------------------------------------
     def _remembered_kind(self) -> tuple[str, Palette | None]:
@@ -180,17 +169,11 @@ class SketchPage(QWidget):
         super().showEvent(event)
         if self._fitted_shape != self.canvas.array.shape:
             QTimer.singleShot(0, self.fit_canvas)  # once the layout has given the scroll area its size
-        self.model_bar.autoload_once(self.load_model, lambda: self.info is None and not self._shut_down)
 
-    def load_model(self, path: str) -> None:
-        self.model_bar.show_loading(path)
-        if self.info is None:
-            self.output.set_placeholder("Loading the model…")
-        self.service.load(path)
+    def show_placeholder(self, text: str) -> None:
+        self.output.set_placeholder(text)
 
-    def _on_service_model_loaded(self, info: SketchModelInfo) -> None:
-        self.info = info
-        self.model_bar.show_loaded(info)
+    def model_ready(self, info: SketchModelInfo) -> None:
         notes = list(info.notes) + self._switch_kind(info.input_kind, info.palette)
         self._fit_blank_canvas(info.native_size)
         h, w = self.canvas.array.shape
@@ -248,11 +231,6 @@ class SketchPage(QWidget):
         self.palette_bar.set_palette(self.palette, "Generic palette: the model names no classes." if generic else "")
         self.palette_bar.choose_value(self.canvas.value)
 
-    def _on_service_load_failed(self, message: str) -> None:
-        self.model_bar.show_load_failed(message, self.info.path if self.info else "")
-        if self.info is None:
-            self.output.set_placeholder(NO_MODEL)
-
     # ---- rendering, tools and files ---------------------------------------------------------------------------
     def _render(self, draft: bool = False) -> None:
         if not self._shut_down:
@@ -286,12 +264,8 @@ class SketchPage(QWidget):
     def _on_service_job_failed(self, _name: str, message: str) -> None:
         self.show_status(message, error=True)
 
-    def shutdown(self) -> None:
-        """Autosave the canvas, remember the options, and stop the service's threads (the main window's close)."""
-        if self._shut_down:
-            return
-        self._shut_down = True
+    def before_shutdown(self) -> None:
+        """Autosave the canvas and remember the options (the window is closing)."""
         self._autosave_timer.stop()
         self._full_render_timer.stop()
         self.autosave()
-        self.service.shutdown()
