@@ -13,7 +13,8 @@ from ganstudio.core.errors import StudioError
 
 def _parser() -> argparse.ArgumentParser:
     from ganstudio.commands import bench, check_data, classifier, eval_pairs, export, info, make_pairs, render, sample, train
-    from ganstudio.commands import denoise, eval_denoiser, make_captions, make_speech_corpus, train_text_encoder
+    from ganstudio.commands import denoise, eval_denoiser, eval_text, make_captions, make_speech_corpus, prompt
+    from ganstudio.commands import train_text_encoder
     from ganstudio.commands import eval as eval_command
 
     parser = argparse.ArgumentParser(prog="ganstudio", description="GAN studio: train, explore and use GANs.")
@@ -35,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     denoise.add_parser(sub)
     eval_denoiser.add_parser(sub)
     train_text_encoder.add_parser(sub)
+    prompt.add_parser(sub)
+    eval_text.add_parser(sub)
     return parser
 
 

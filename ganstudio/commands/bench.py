@@ -1,11 +1,11 @@
-"""`ganstudio bench train|ui|latent|sketch|denoise`: one `name value unit` line per figure, for scripts."""
+"""`ganstudio bench train|ui|latent|sketch|denoise|prompt`: one `name value unit` line per figure, for scripts."""
 
 from __future__ import annotations
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("bench", help="measure speed; prints `name value unit` lines")
-    p.add_argument("what", choices=["train", "ui", "latent", "sketch", "denoise"])
+    p.add_argument("what", choices=["train", "ui", "latent", "sketch", "denoise", "prompt"])
     p.add_argument("--quick", action="store_true", help="shorter runs (noisier figures)")
     p.set_defaults(func=run)
 
