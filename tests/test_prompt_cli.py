@@ -96,6 +96,7 @@ def test_a_real_sweep_writes_a_gif_and_says_when_frames_merged(tiny_prompt_model
     ("rose " * 1000, "Only the first 500 characters of 4,999 were read"),
     ("a red peony", "'peony' is not in this model's vocabulary"),
     ("🌹🌹 a red rose", "2 symbols (🌹) carry no words"),
+    ("🌹 a rose", "1 symbol (🌹) carries no words"),
     ("玫瑰", "No word of the prompt is in this model's vocabulary"),
 ])
 def test_odd_prompts_still_make_a_grid_and_say_what_was_done(tiny_prompt_model, tmp_path, capsys, text, note):

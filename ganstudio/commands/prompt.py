@@ -81,7 +81,9 @@ def prompt_notes(session, text: str) -> list[str]:
     symbols = [c for c in read if unicodedata.category(c)[0] in "SC"]
     if symbols:
         shown = "".join(dict.fromkeys(symbols))[:8]
-        notes.append(f"{len(symbols)} symbol{'s' if len(symbols) > 1 else ''} ({shown}) carry no words: ignored.")
+        many = len(symbols) > 1
+        notes.append(f"{len(symbols)} symbol{'s' if many else ''} ({shown}) {'carry' if many else 'carries'} no words: "
+                     f"ignored.")
     unknown = session.unknown_words(read)
     letter_by_letter = getattr(session.encoder.tokenizer, "kind", "") == "char"
     how = "it is read letter by letter" if letter_by_letter else "it is read as an unknown word"
