@@ -15,6 +15,6 @@ def test_smoke_test_visits_every_page_without_tensorflow(tmp_path):
                             env=env, timeout=180)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert re.findall(r"^page=(\w+) ok$", out, re.M) == ["Train", "Sketch", "Latent", "Denoise"]
+    assert re.findall(r"^page=(\w+) ok$", out, re.M) == ["Train", "Sketch", "Latent", "Denoise", "Prompt"]
     assert float(re.search(r"^startup_ms=(\d+)$", out, re.M).group(1)) > 0
     assert "tensorflow_imported_at_show=false" in out  # the window appears before TensorFlow is imported
