@@ -34,6 +34,14 @@ def resolve_model(name_or_path: str | None) -> Path:
     raise ModelFileError(f"No model called {name_or_path!r}.", "See `ganstudio models`, or pass a model folder.")
 
 
+def sample_prior(config: TrainConfig, n: int, seed: int | None = None) -> np.ndarray:
+    """n z's from the model's training prior (SPEC §16 #26: never mix priors)."""
+    rng = np.random.default_rng(seed)
+    if config.prior == "uniform":
+        return rng.uniform(-1, 1, (n, config.z_dim)).astype(np.float32)
+    return rng.standard_normal((n, config.z_dim)).astype(np.float32)
+
+
 @dataclass
 class GeneratorSession:
     model: object
@@ -83,11 +91,7 @@ class GeneratorSession:
         return self.config.image_size
 
     def sample_z(self, n: int, seed: int | None = None) -> np.ndarray:
-        """z from the model's training prior (SPEC §16 #26: never mix priors)."""
-        rng = np.random.default_rng(seed)
-        if self.config.prior == "uniform":
-            return rng.uniform(-1, 1, (n, self.z_dim)).astype(np.float32)
-        return rng.standard_normal((n, self.z_dim)).astype(np.float32)
+        return sample_prior(self.config, n, seed)
 
     def generate(self, z: np.ndarray, labels: np.ndarray | int | None = None) -> np.ndarray:
         """uint8 images (N, S, S, C) for latent vectors z (N, z_dim); labels: per-row array, one int, or None."""

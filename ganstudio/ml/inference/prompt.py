@@ -13,6 +13,7 @@ from ganstudio.core.catalog import installed_models
 from ganstudio.core.errors import ModelFileError, StudioError
 from ganstudio.core.grid import to_uint8
 from ganstudio.core.manifest import Manifest
+from ganstudio.ml.inference.generator import sample_prior
 from ganstudio.ml.inference.text_encoder import TextEncoderSession
 from ganstudio.ml.modelfile import load_model
 from ganstudio.ml.runtime import tf
@@ -97,10 +98,7 @@ class PromptSession:
         return self.config.image_size
 
     def sample_z(self, n: int, seed: int | None = None) -> np.ndarray:
-        rng = np.random.default_rng(seed)
-        if self.config.prior == "uniform":
-            return rng.uniform(-1, 1, (n, self.z_dim)).astype(np.float32)
-        return rng.standard_normal((n, self.z_dim)).astype(np.float32)
+        return sample_prior(self.config, n, seed)
 
     def embed(self, texts: list[str] | str) -> np.ndarray:
         """(n, text_dim) unit embeddings of the cleaned prompts."""
