@@ -144,6 +144,6 @@ def test_main_window_lists_sketch_between_train_and_latent(qtbot, settings):
 
     window = MainWindow(settings)
     qtbot.addWidget(window)
-    assert list(window.pages) == ["Train", "Sketch", "Latent", "Denoise"]
+    assert list(window.pages) == ["Train", "Sketch", "Latent", "Denoise", "Prompt"]
     window.close()
     assert not any(t.name.startswith("sketch-") for t in threading.enumerate())
