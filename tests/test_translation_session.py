@@ -133,8 +133,11 @@ def test_render_batch_equals_single_renders(edges_session, edge_data):
     val = load_paired(edge_data, "val", SIZE)
     batch = edges_session.render_batch(val.inputs, batch=3)  # 4 pairs: a full batch and a partial one
     assert batch.shape == (len(val.inputs), SIZE, SIZE, 3) and batch.dtype == np.uint8
+    # A batch of 3 and a batch of 1 may take different oneDNN kernels, whose float sums round differently:
+    # a pixel may land one level apart after quantisation to uint8, never more.
     for raw, photo in zip(val.inputs, batch):
-        np.testing.assert_array_equal(edges_session.render(raw[..., 0]), photo)
+        single = edges_session.render(raw[..., 0]).astype(np.int16)
+        assert np.abs(single - photo.astype(np.int16)).max() <= 1
 
 
 def test_a_deep_unet_renders_a_canvas_that_is_not_a_multiple_of_its_downsampling(tmp_path):
