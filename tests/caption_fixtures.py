@@ -43,13 +43,15 @@ TINY_GANCLS = dict(image_size=16, ngf=4, ndf=4, z_dim=4, ca_dim=4, batch_size=4,
                    preview_count=4, preview_every=1000, checkpoint_every=1000)
 
 
-def train_tiny_gancls(work: Path, steps: int = 2) -> Path:
-    """A GAN-CLS run of `steps` steps on the toy captions; returns its exported model folder (run/model)."""
+def train_tiny_gancls(work: Path, steps: int = 2, with_trainer: bool = False, **overrides):
+    """A GAN-CLS run of `steps` steps on the toy captions (hyperparameters over TINY_GANCLS); returns its exported
+    model folder (run/model), and the trainer if asked."""
     from ganstudio.core.training.run_request import RunRequest
     from ganstudio.ml.training.run_builder import make_trainer, prepare_run
 
     data, encoder = write_caption_folder(work / "captions"), write_tiny_encoder(work / "encoder")
-    request = RunRequest("gan-cls", str(data), work / "run", steps, {**TINY_GANCLS, "text_encoder": str(encoder)},
+    request = RunRequest("gan-cls", str(data), work / "run", steps, {**TINY_GANCLS, "text_encoder": str(encoder), **overrides},
                          device="cpu", tensorboard=False, samples=False)
-    make_trainer(prepare_run(request), [lambda event: None]).run()
-    return work / "run" / "model"
+    trainer = make_trainer(prepare_run(request), [lambda event: None])
+    trainer.run()
+    return (work / "run" / "model", trainer) if with_trainer else work / "run" / "model"

@@ -60,12 +60,17 @@ def generator(z_dim: int, text_dim: int, image_size: int = 64, channels: int = 3
 
 
 def discriminator(text_dim: int, image_size: int = 64, channels: int = 3, ndf: int = 64, kernel: int = 4, *,
-                  norm: str = "batch", spectral_norm: bool = False):
-    """[image, text] → logit: does this look like a real flower *and* match this text?"""
+                  norm: str = "batch", spectral_norm: bool = False, condition: str = "concat"):
+    """[image, text] → logit: does this look like a real flower *and* match this text?
+
+    condition "concat" is the book's (the text tiled beside the 4×4 features); "projection" is Miyato & Koyama's
+    projection discriminator: logit = ψ(φ(x)) + ⟨V·text, φ(x)⟩ over the pooled features φ(x)."""
     keras = _keras()
     layers = keras.layers
     image, text = keras.Input((image_size, image_size, channels), name="image"), keras.Input((text_dim,), name="text")
     x = downsampling_stack(image, n_upsamples(image_size), ndf, kernel, norm, spectral_norm)  # (4, 4, ndf·2^(n−1))
+    if condition == "projection":
+        return keras.Model([image, text], _projection_logit(x, text, spectral_norm), name="discriminator")
     t = layers.LeakyReLU(0.2)(layers.Dense(TEXT_PROJECTION, kernel_initializer=_init(), name="text_projection")(text))
     t = layers.Reshape((4, 4, TEXT_PROJECTION))(layers.RepeatVector(16)(t))  # the same text at every 4×4 cell
     x = layers.Concatenate()([x, t])
@@ -74,3 +79,17 @@ def discriminator(text_dim: int, image_size: int = 64, channels: int = 3, ndf: i
     x = layers.Flatten()(x)
     dense = layers.Dense(1, kernel_initializer=_init(), dtype="float32", name="logit")
     return keras.Model([image, text], maybe_spectral(dense, spectral_norm)(x), name="discriminator")
+
+
+def _projection_logit(features, text, spectral_norm: bool):
+    """The projection head: an unconditional score of the pooled features plus their inner product with the
+    projected text. The text term's gradient points G's features straight at the caption's direction, where the
+    concat head leaves it to a 1×1 conv to discover the match (Miyato & Koyama 2018)."""
+    keras = _keras()
+    layers = keras.layers
+    pooled = layers.GlobalAveragePooling2D()(features)
+    unconditional = maybe_spectral(layers.Dense(1, kernel_initializer=_init(), name="logit"), spectral_norm)(pooled)
+    embed = maybe_spectral(layers.Dense(pooled.shape[-1], use_bias=False, kernel_initializer=_init(),
+                                        name="text_projection"), spectral_norm)(text)
+    match = layers.Dot(axes=1, name="text_match")([embed, pooled])
+    return layers.Activation("linear", dtype="float32", name="logit_total")(layers.Add()([unconditional, match]))

@@ -29,7 +29,8 @@ def build(config: TrainConfig) -> dict:
     return {"generator": nets.generator(config.z_dim, config.text_dim, config.image_size, config.channels, config.ngf,
                                         config.kernel, config.ca_dim),
             "discriminator": nets.discriminator(config.text_dim, config.image_size, config.channels, config.ndf,
-                                                config.kernel, norm=config.d_norm, spectral_norm=config.spectral_norm)}
+                                                config.kernel, norm=config.d_norm, spectral_norm=config.spectral_norm,
+                                                condition=config.d_condition)}
 
 
 def decode_batch(batch, config: TrainConfig):  # noqa: ARG001
@@ -44,6 +45,36 @@ def kl_divergence(stats):
     return t.reduce_mean(t.reduce_sum(0.5 * (t.exp(logvar) + t.square(mu) - 1.0 - logvar), axis=-1))
 
 
+MATCH_GAMMA = 10.0  # AttnGAN's γ3: how sharply the matching loss's softmax over the batch's captions picks
+
+
+def frozen_image_encoder(config: TrainConfig):
+    """The text encoder's image side, frozen: tanh images → unit vectors in the captions' space."""
+    from ganstudio.ml.inference.text_encoder import resolve_text_encoder
+    from ganstudio.ml.text.model_folder import load_text_encoder
+    from ganstudio.ml.text.networks import split_joint
+
+    joint, _ = load_text_encoder(resolve_text_encoder(config.text_encoder))
+    _, image_model = split_joint(joint)
+    image_model.trainable = False
+    return image_model
+
+
+def matching_loss(image_model, fake, text):
+    """AttnGAN's sentence-level DAMSM loss: each image must pick its caption among the batch's, and each caption
+    its image (cross-entropy both ways over γ3-scaled cosines). The encoder takes pixel values, as the photos."""
+    t = tf()
+    pixels = (t.cast(fake, t.float32) + 1.0) * 127.5
+    size = image_model.input_shape[1]
+    if pixels.shape[1] != size:  # an encoder trained at another size reads the images at its own
+        pixels = t.image.resize(pixels, (size, size), antialias=True)
+    images = image_model(pixels, training=False)
+    scores = MATCH_GAMMA * t.matmul(images, t.cast(text, t.float32), transpose_b=True)
+    labels = t.range(t.shape(scores)[0])
+    ce = t.nn.sparse_softmax_cross_entropy_with_logits
+    return t.reduce_mean(ce(labels, scores) + ce(labels, t.transpose(scores)))
+
+
 def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas: int):
     import keras
 
@@ -51,6 +82,7 @@ def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas
     G, D = models["generator"], models["discriminator"]
     with_stats = keras.Model(G.inputs, [G.outputs[0], G.get_layer("ca_stats").output], name="generator_with_stats")
     loss = gan_losses.get(config.loss or "ns")
+    image_model = frozen_image_encoder(config) if config.match_weight else None
 
     def generate(text):
         n = t.shape(text)[0]
@@ -74,6 +106,9 @@ def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas
         fake, kl = generate(text)
         adv = g_term(fake, text)
         total, parts = adv + config.kl_weight * kl, {"g_adv": adv, "kl": kl}
+        if image_model is not None:
+            parts["match"] = matching_loss(image_model, fake, text)
+            total += config.match_weight * parts["match"]
         if config.int_weight:
             mixed = 0.5 * (text + t.roll(text, 1, axis=0))  # GAN-INT, β = ½: no real photo has this text
             between, _ = generate(mixed)

@@ -131,6 +131,13 @@ class TrainConfig:
     int_weight: float = hp(1.0, "weight of GAN-INT (Reed et al.): the generator is also judged on halfway mixes of "
                            "two captions' embeddings, so prompts between captions make flowers too (0: off)",
                            low=0.0, high=100.0, families=(TEXT,), form=True, title="GAN-INT weight")
+    d_condition: str = hp("concat", "how D reads the text: concat (the book's: tiled beside its 4×4 features) or "
+                          "projection (Miyato & Koyama 2018: inner product of the projected text with D's pooled "
+                          "features, a stronger conditional signal)", choices=("concat", "projection"),
+                          families=(TEXT,), form=True, title="Text in D")
+    match_weight: float = hp(0.0, "weight of the sentence-matching loss (AttnGAN's DAMSM): the frozen text encoder's "
+                             "image side must pick each generated image's own caption among the batch's (0: off)",
+                             low=0.0, high=100.0, families=(TEXT,), form=True, title="Matching weight")
     # ---- speech enhancement (SEGAN): 16,384-sample windows at 16 kHz (SPEC §16 #35: samples, not seconds) ---------
     window: int = hp(16384, "samples per training window at 16 kHz", low=1024, high=2**18, families=(SPEECH,))
     variant: str = hp("book", "book (5 layers, stride 4) or paper (11 layers, stride 2)", choices=("book", "paper"),
