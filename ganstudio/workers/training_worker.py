@@ -121,10 +121,12 @@ class TrainingWorker(QObject):
             self.events(ev.Notice(0, f"Skipped {len(skipped)} unreadable files: {examples}{more}."))
 
     def _post_history(self, run_dir: Path) -> None:
-        """Send the latest checkpoint's loss history so the curves continue before new steps arrive."""
+        """Send the loss history of the checkpoint the run will resume from (the newest intact one: the Trainer
+        says which damaged ones it passed over) so the curves continue before new steps arrive."""
+        from ganstudio.ml.training.checkpoint_check import newest_intact
         from ganstudio.ml.training.checkpoints import CheckpointStore
 
-        latest = CheckpointStore(run_dir).latest()
+        latest, _ = newest_intact(CheckpointStore(run_dir))
         if latest is not None:
             history, _ = CheckpointStore.load_extras(latest.path)
             history.truncate(latest.step)

@@ -39,11 +39,26 @@ class CheckpointStore:
         found = []
         for path in self.folder.glob("ckpt-*"):
             try:
-                meta = json.loads((path / "meta.json").read_text())
-                found.append(CheckpointInfo(path, int(meta["step"]), meta.get("metric")))
+                found.append(_read_meta(path))
             except (OSError, ValueError, KeyError, TypeError):
-                continue  # not ours or damaged by hand: never trust it
+                continue  # not ours or damaged: never trust it (unreadable() names the damaged ones)
         return sorted(found, key=lambda c: c.step)
+
+    def unreadable(self) -> list[tuple[Path, int, str]]:
+        """(folder, step from its name, why) of each ckpt-<step> folder whose meta.json cannot be read: list() leaves
+        them out, and a resume that passes one over must say so."""
+        found = []
+        for path in self.folder.glob("ckpt-*"):
+            step = path.name[len("ckpt-"):]
+            if not step.isdigit():
+                continue  # not a name we write
+            try:
+                _read_meta(path)
+            except FileNotFoundError:
+                found.append((path, int(step), "meta.json is missing"))
+            except (OSError, ValueError, KeyError, TypeError) as err:
+                found.append((path, int(step), f"meta.json cannot be read: {type(err).__name__}"))
+        return sorted(found, key=lambda item: item[1])
 
     def clean_stale(self) -> int:
         """Remove temp folders of killed writers. Only the process that owns the run may call this (a reader that
@@ -87,6 +102,11 @@ class CheckpointStore:
         with np.load(path / "fixed.npz") as npz:
             fixed = {k: npz[k] for k in npz.files}
         return history, fixed
+
+
+def _read_meta(path: Path) -> CheckpointInfo:
+    meta = json.loads((path / "meta.json").read_text())
+    return CheckpointInfo(path, int(meta["step"]), meta.get("metric"))
 
 
 def _write_tf(tf_checkpoint, prefix: Path) -> None:

@@ -21,9 +21,11 @@ from ganstudio.core.errors import RunFolderError, StudioError
 from ganstudio.core.training.history import LossHistory
 from ganstudio.core.training.data import TrainingData
 from ganstudio.ml.training import run_folder
-from ganstudio.ml.training.checkpoints import CheckpointStore
+from ganstudio.ml.training.checkpoint_check import newest_intact
+from ganstudio.ml.training.checkpoints import CheckpointInfo, CheckpointStore
 from ganstudio.ml.training.config import TrainConfig
 from ganstudio.ml.training.data import make_dataset
+from ganstudio.ml.training.run_lock import RunFolderLock
 from ganstudio.ml.recipes import get as get_recipe
 from ganstudio.ml.runtime import make_strategy, tf
 from ganstudio.ml.training.weight_average import averaged_weights, make_optimizer
@@ -48,6 +50,7 @@ class Trainer:
         self.recipe = get_recipe(config.recipe)
         self.strategy, self.device_info = (strategy, None) if strategy else make_strategy(device)
         self.store = CheckpointStore(self.run_dir, config.keep_checkpoints)
+        self.lock = RunFolderLock(self.run_dir)
         self.history = LossHistory()
         self.step = 0
         self.rollbacks = 0
@@ -60,8 +63,11 @@ class Trainer:
     def run(self) -> int:
         """Train until total_steps or a stop request; returns the step reached. Emits Failed and re-raises on error."""
         try:
-            self._prepare()
-            self._loop()
+            try:
+                self._prepare()
+                self._loop()
+            finally:
+                self.lock.release()  # before Failed goes out: whoever reacts to it may start on this folder again
         except Exception as err:  # noqa: BLE001 - every failure must reach the user as an event
             self._emit(ev.Failed(self.step, str(err)))
             raise
@@ -76,18 +82,20 @@ class Trainer:
         t = tf()
         self.recipe.check_loss(self.recipe.loss_name(self.config))  # before anything is written
         self.recipe.check(self.config)
-        if self.resume:
-            run_folder.check_folder(self.run_dir)
-        else:
+        run_folder.check_folder(self.run_dir)
+        note = self.lock.acquire()  # before anything is written or cleaned: one writer per run folder
+        if note:
+            self._emit(ev.Notice(0, note))
+        if not self.resume:
             run_folder.create(self.run_dir, self.config)
         self.store.clean_stale()
         clean_stale_temp(self.run_dir)  # e.g. a model/ export cut short by a kill
         with self.strategy.scope():
             self._build(t)
-        latest = self.store.latest() if self.resume else None
-        if latest:
-            self._restore(latest.path)
-        else:
+        latest, damaged = self._restore_newest_intact() if self.resume else (None, [])
+        if damaged:
+            self._emit(ev.Notice(self.step, f"{_sentence(damaged)}; resuming from {latest.step}."))
+        if not latest:
             if self.config.init_generator:
                 self._load_generator_weights(Path(self.config.init_generator))
             self._init_fixed()
@@ -154,6 +162,19 @@ class Trainer:
         self.step = int(self.step_var.numpy())
         self.history.truncate(self.step)
         self.alarms.replay(self.history.steps, self.history.series)
+
+    def _restore_newest_intact(self) -> tuple[CheckpointInfo | None, list[str]]:
+        """Restore the newest checkpoint that reads back whole (checkpoint_check.py); returns it (None when the run
+        has none yet) and a line for each newer damaged one passed over. Refuses when every checkpoint is damaged:
+        starting again from step 0 would bury them."""
+        latest, damaged = newest_intact(self.store)
+        if latest is None and damaged:
+            which = "that ckpt-* folder" if len(damaged) == 1 else "those ckpt-* folders"
+            raise RunFolderError(f"No checkpoint of {self.run_dir} can be resumed: {'; '.join(damaged)}.",
+                                 f"Delete {which} to train this run again from step 0, or start a new run.")
+        if latest is not None:
+            self._restore(latest.path)
+        return latest, damaged
 
     def _check_contents(self, path: Path) -> None:
         """Every model, optimizer and state the recipe declares must be in the checkpoint: a missing one would
@@ -259,20 +280,21 @@ class Trainer:
         return {spec.lr_key: float(self.optimizers[spec.name].learning_rate.numpy()) for spec in self.specs}
 
     def _rollback(self, bad_step: int, values: dict) -> None:
-        latest = self.store.latest()
+        has_checkpoint = bool(self.store.list())
         bad = ", ".join(k for k, v in values.items() if not math.isfinite(v))
-        if latest is None or self.rollbacks >= MAX_ROLLBACKS:
-            why = "before the first checkpoint" if latest is None else f"again after {MAX_ROLLBACKS} rollbacks"
+        if not has_checkpoint or self.rollbacks >= MAX_ROLLBACKS:
+            why = "before the first checkpoint" if not has_checkpoint else f"again after {MAX_ROLLBACKS} rollbacks"
             raise TrainingDiverged(f"Training diverged: {bad} became NaN/Inf at step {bad_step}, {why}.",
                                    "Lower the learning rates or the batch size, then start again.")
         self.rollbacks += 1
         lrs = self._lrs()
-        self._restore(latest.path)
+        _, damaged = self._restore_newest_intact()
         for spec in self.specs:
             self.optimizers[spec.name].learning_rate.assign(lrs[spec.lr_key] * 0.5)
         halved = ", ".join(f"{k}={v * 0.5:g}" for k, v in lrs.items())
-        message = (f"{bad} became NaN/Inf at step {bad_step}: rolled back to step {self.step} and halved the "
-                   f"learning rates ({halved}).")
+        passed_over = f" ({'; '.join(damaged)})" if damaged else ""
+        message = (f"{bad} became NaN/Inf at step {bad_step}: rolled back to step {self.step}{passed_over} and halved "
+                   f"the learning rates ({halved}).")
         self._emit(ev.Notice(self.step, message))
         self._emit(ev.LearningRatesChanged(self.step, self._lrs(), "halved after NaN/Inf"))
 
@@ -320,6 +342,7 @@ class Trainer:
 
         with self._averaged():
             model_dir = export_generator(self.models["generator"], self.config, self.run_dir / "model", self.step)
+        self.lock.release()  # the run is done with its folder: whoever reacts to Finished may resume it at once
         self._emit(ev.Finished(self.step, reason, str(model_dir)))
 
     # ---- helpers ------------------------------------------------------------------------------------------------
@@ -334,6 +357,11 @@ class Trainer:
                 sink(event)
             except Exception:  # noqa: BLE001 - a broken display must not kill a long training run
                 log.exception("event sink %r failed on %s", sink, type(event).__name__)
+
+
+def _sentence(lines: list[str]) -> str:
+    text = "; ".join(lines)
+    return text[:1].upper() + text[1:]
 
 
 def dropout_seed_states(models) -> list:
