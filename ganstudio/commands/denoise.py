@@ -31,10 +31,13 @@ def default_denoiser():
 
 def run(args) -> int:
     import time
+    from pathlib import Path
 
     from ganstudio.audio.processor import BlendProcessor
+    from ganstudio.core.atomic import clean_stale_temp_files
     from ganstudio.core.speech.audio_files import audio_duration, iter_audio_blocks, read_audio, write_audio_stream
     from ganstudio.core.speech.framing import process_stream
+    from ganstudio.core.speech.input_check import InputCheck
     from ganstudio.core.progress import ProgressBar
     from ganstudio.ml.inference.denoiser import DenoiserSession
     from ganstudio.ml.inference.generator import resolve_model
@@ -45,13 +48,19 @@ def run(args) -> int:
     session = DenoiserSession.load(resolve_model(args.model) if args.model else default_denoiser(), args.window)
     for note in read_audio_notes(args.input):
         print(f"note: {note}")
+    removed = clean_stale_temp_files(Path(args.output).parent)  # e.g. a 20 MB hidden .tmp of a killed denoise
+    if removed:
+        print(f"note: removed {removed} unfinished temp file{'s' if removed != 1 else ''} of an interrupted save "
+              f"from {Path(args.output).parent}")
+    check = InputCheck()
     seconds = audio_duration(args.input)
     bar = None if args.quiet else ProgressBar(max(1, int(seconds)))
     started, done = time.perf_counter(), 0
 
     def blocks():
         nonlocal done
-        for block in process_stream(iter_audio_blocks(args.input, session.rate), BlendProcessor(session, args.strength)):
+        samples = iter_audio_blocks(args.input, session.rate, check=check)
+        for block in process_stream(samples, BlendProcessor(session, args.strength)):
             done += block.size
             if bar:
                 elapsed = time.perf_counter() - started
@@ -61,6 +70,8 @@ def run(args) -> int:
     written = write_audio_stream(args.output, blocks(), session.rate)
     if bar:
         bar.close()
+    for note in check.notes():  # what the samples held is known only once all were read
+        print(f"note: {note}")
     elapsed = time.perf_counter() - started
     print(f"wrote {written / session.rate:.1f} s denoised by {session.title} to {args.output} "
           f"(real-time factor {elapsed / max(written / session.rate, 1e-9):.3f})")
@@ -68,14 +79,16 @@ def run(args) -> int:
 
 
 def read_audio_notes(path: str) -> list[str]:
-    """What conversion the file needs, said before the work starts (from its header only)."""
+    """What conversion the file needs and whether it is cut short, said before the work starts (from its header)."""
     import soundfile
 
     from ganstudio.core.speech.audio_files import conversion_notes
+    from ganstudio.core.speech.input_check import truncation_note
     from ganstudio.core.errors import DataError
 
     try:
         info = soundfile.info(path)
     except (RuntimeError, OSError, soundfile.LibsndfileError) as err:
         raise DataError(f"{path} cannot be read as audio ({err}).", "Open a WAV, FLAC or OGG file.") from err
-    return conversion_notes(info.samplerate, info.channels, 16000)
+    cut = truncation_note(info)
+    return conversion_notes(info.samplerate, info.channels, 16000) + ([cut] if cut else [])

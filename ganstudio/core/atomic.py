@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -12,6 +13,8 @@ from pathlib import Path
 from ganstudio.core.errors import StudioError
 
 OLD_PREFIX = ".tmp-old-"  # a previous version renamed aside while its replacement is swapped in
+# atomic_file's temp names: mkstemp(prefix=".<name>.", suffix=".tmp") adds 8 characters of [a-z0-9_].
+_TEMP_FILE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 
 def _umask() -> int:
@@ -58,8 +61,7 @@ def atomic_file(path: str | Path) -> Iterator[Path]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
+        fd, tmp = _locked_temp_file(path)
         try:
             os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a saved file should get normal permissions
             yield Path(tmp)
@@ -70,9 +72,59 @@ def atomic_file(path: str | Path) -> Iterator[Path]:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+        finally:
+            os.close(fd)  # drops the lock, after the rename: the temp name never stands unlocked while in use
         fsync_dir(path.parent)
     except OSError as err:
         raise disk_error(err, path) from err
+
+
+def _locked_temp_file(path: Path) -> tuple[int, str]:
+    """A new temp file beside `path`, flock()ed while it is written: the lock tells `clean_stale_temp_files` a live
+    write from the leftover of a killed one (the OS drops a lock with its process). Returns the open fd and name."""
+    while True:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, and the cleaner leaves every temp file alone
+            return fd, tmp
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:  # a file system without locks: save unlocked (the cleaner cannot lock it either, so keeps it)
+            return fd, tmp
+        if os.fstat(fd).st_nlink:
+            return fd, tmp
+        os.close(fd)  # a cleaner took it for a leftover between mkstemp and the lock, and removed it: start over
+
+
+def clean_stale_temp_files(folder: str | Path) -> int:
+    """Remove temp files of `atomic_file` saves whose writer was killed (e.g. a 20 MB `.out.wav.k3j_x9a2.tmp` of a
+    killed `ganstudio denoise`); returns how many. Only our temp-name pattern, and only unlocked files: a save in
+    progress holds its temp file's lock, so it is never touched, whichever process makes it."""
+    try:
+        import fcntl
+    except ImportError:
+        return 0  # without locks a live temp file cannot be told from a stale one
+    try:
+        entries = [e for e in os.scandir(folder) if _TEMP_FILE.fullmatch(e.name) and e.is_file(follow_symlinks=False)]
+    except OSError:  # no such folder (yet): nothing to clean
+        return 0
+    removed = 0
+    for entry in entries:
+        try:
+            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:  # gone meanwhile (renamed into place or cleaned by another process)
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.stat(entry.path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:  # still that leftover
+                os.unlink(entry.path)  # holding the lock: a writer locking it after us sees it unlinked (see above)
+                removed += 1
+        except OSError:  # locked: a save in progress; or it vanished between the two calls
+            pass
+        finally:
+            os.close(fd)
+    return removed
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:

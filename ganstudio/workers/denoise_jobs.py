@@ -75,16 +75,19 @@ def _read_streaming(path: str, rate: int, duration: float, report: Report,
     import soundfile
 
     from ganstudio.core.speech.audio_files import conversion_notes, iter_audio_blocks
+    from ganstudio.core.speech.input_check import InputCheck, truncation_note
 
-    blocks, done, expected = [], 0, max(1.0, duration * rate)
-    for block in iter_audio_blocks(path, rate, BLOCK_SECONDS):
+    blocks, done, expected, check = [], 0, max(1.0, duration * rate), InputCheck()
+    for block in iter_audio_blocks(path, rate, BLOCK_SECONDS, check):
         if cancelled():
             raise JobCancelled()
         blocks.append(block)
         done += len(block)
         report(min(1.0, done / expected))
     info = soundfile.info(str(path))
-    return np.concatenate(blocks), conversion_notes(info.samplerate, info.channels, rate)
+    cut = truncation_note(info)
+    notes = conversion_notes(info.samplerate, info.channels, rate) + ([cut] if cut else []) + check.notes()
+    return np.concatenate(blocks), notes
 
 
 def denoise_clip(report: Report, cancelled: Cancelled, session: Any, samples: np.ndarray, rate: int = RATE) -> Clip:

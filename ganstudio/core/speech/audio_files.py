@@ -1,10 +1,14 @@
 """Audio file reading and writing: any WAV/FLAC/OGG (bit depth, rate, channels) becomes float32 mono at 16 kHz in
-[-1, 1], with plain-language notes on what was converted; long files stream block by block; saves are atomic."""
+[-1, 1], with plain-language notes on what was converted or found (input_check.py); long files stream block by block;
+saves are atomic."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import math
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,11 +17,10 @@ import numpy as np
 
 from ganstudio.core.atomic import write_bytes_atomic
 from ganstudio.core.errors import DataError
+from ganstudio.core.speech.input_check import InputCheck, repair_nonfinite, truncation_note
 
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".oga"}
 SPEECH_RATE = 16000
-SILENCE_PEAK = 10 ** (-80 / 20)  # a file whose loudest sample is below -80 dBFS is silence (or a muted input)
-CLIP_LEVEL = 0.99  # 8-bit full scale is 127/128 = 0.992, so the threshold sits just below it
 _OPEN_HINT = "Open a WAV, FLAC or OGG file; if this one plays elsewhere, convert it to WAV first."
 
 
@@ -93,16 +96,18 @@ def _to_mono(block: np.ndarray) -> np.ndarray:
 def read_audio(path: str | Path, rate: int = SPEECH_RATE) -> AudioClip:
     """Read a whole file as float32 mono at `rate` in [-1, 1]; `notes` tell the user what was converted or found."""
     path = Path(path)
+    check = InputCheck()
     with _open(path) as handle:
         try:
-            data = handle.read(dtype="float32", always_2d=True)
+            data = check.take(handle.read(dtype="float32", always_2d=True))
         except (RuntimeError, OSError, ValueError) as err:
             raise _read_failed(path, err) from err
         source_rate, channels = handle.samplerate, handle.channels
         source_format = f"{handle.format} {handle.subtype}"
+        cut = truncation_note(handle)
     if len(data) == 0:
         raise DataError(f"{path.name} contains no audio samples.", "Record again or choose another file.")
-    notes = conversion_notes(source_rate, channels, rate) + _level_notes(data)
+    notes = conversion_notes(source_rate, channels, rate) + ([cut] if cut else []) + check.notes()
     samples = np.clip(resample(_to_mono(data), source_rate, rate), -1.0, 1.0)
     return AudioClip(samples, rate, source_rate, channels, source_format, notes)
 
@@ -131,29 +136,18 @@ def conversion_notes(source_rate: int, channels: int, rate: int = SPEECH_RATE) -
 
 
 
-
-def _level_notes(data: np.ndarray) -> list[str]:
-    """Silence and clipping are judged on the original samples: resampling smears a clipped peak."""
-    peak = float(np.max(np.abs(data))) if data.size else 0.0
-    if peak < SILENCE_PEAK:
-        return ["The file is silent (its loudest sample is below -80 dBFS)."]
-    clipped = float(np.mean(np.abs(data) >= CLIP_LEVEL))
-    if clipped < 1e-4:
-        return []
-    note = f"{clipped * 100:.2g}% of samples are clipped (at full scale); the denoiser cannot restore them."
-    if peak > 1.0:
-        note += " Samples above full scale were cut to [-1, 1]."
-    return [note]
-
-
 def audio_duration(path: str | Path) -> float:
     """Length in seconds from the file header, without decoding the audio."""
     with _open(Path(path)) as handle:
         return handle.frames / handle.samplerate
 
 
-def iter_audio_blocks(path: str | Path, rate: int = SPEECH_RATE, block_seconds: float = 10.0) -> Iterator[np.ndarray]:
+def iter_audio_blocks(path: str | Path, rate: int = SPEECH_RATE, block_seconds: float = 10.0,
+                      check: InputCheck | None = None) -> Iterator[np.ndarray]:
     """Stream a file as float32 mono blocks at `rate` (about `block_seconds` each) without holding it in memory.
+
+    Samples that are not numbers are repaired as `read_audio` does; pass `check` to learn, once the stream is
+    consumed, how many were and what else the samples showed (`check.notes()`).
 
     Each block is resampled with some source context on both sides and the context's output is cut away, so the
     concatenated blocks equal `read_audio(path, rate).samples` (the polyphase filter is shift-invariant for shifts
@@ -165,10 +159,11 @@ def iter_audio_blocks(path: str | Path, rate: int = SPEECH_RATE, block_seconds: 
         up, down = _ratio(source_rate, rate)
         block = down * max(1, round(block_seconds * source_rate / down))
         context = down * math.ceil((10 * max(up, down) / up + 64) / down)  # > the filter's half-length
-        yield from _resampled_blocks(_mono_blocks(handle, path, block), source_rate, rate, context)
+        blocks = _mono_blocks(handle, path, block, check if check is not None else InputCheck())
+        yield from _resampled_blocks(blocks, source_rate, rate, context)
 
 
-def _mono_blocks(handle, path: Path, block: int) -> Iterator[np.ndarray]:
+def _mono_blocks(handle, path: Path, block: int, check: InputCheck) -> Iterator[np.ndarray]:
     """Blocks of exactly `block` frames except the last (a decoder may return short reads before the end)."""
     while True:
         parts, count = [], 0
@@ -179,7 +174,7 @@ def _mono_blocks(handle, path: Path, block: int) -> Iterator[np.ndarray]:
                 raise _read_failed(path, err) from err
             if len(data) == 0:
                 break
-            parts.append(_to_mono(data))
+            parts.append(_to_mono(check.take(data)))
             count += len(data)
         if count:
             yield np.concatenate(parts)
@@ -212,8 +207,7 @@ def write_audio(path: str | Path, samples: np.ndarray, rate: int = SPEECH_RATE) 
     import soundfile
 
     path = Path(path)
-    samples = np.asarray(samples, dtype=np.float64).reshape(-1)
-    samples = np.nan_to_num(samples, nan=0.0, posinf=1.0, neginf=-1.0)
+    samples, _ = repair_nonfinite(np.asarray(samples, dtype=np.float64).reshape(-1))
     # 32768 is the int16 full scale libsndfile divides by when reading (SPEC §16 #34), so a save and a read-back
     # agree to half a step; +1.0 itself has no int16 code and becomes 32767.
     pcm = np.clip(np.round(samples * 32768.0), -32768, 32767).astype(np.int16)
@@ -231,9 +225,29 @@ def write_audio_stream(path: str | Path, blocks: Iterator[np.ndarray], rate: int
     from ganstudio.core.atomic import atomic_file
 
     written = 0
-    with atomic_file(path) as tmp, soundfile.SoundFile(tmp, "w", samplerate=int(rate), channels=1, subtype="PCM_16",
-                                                       format="WAV") as out:
+    with atomic_file(path) as tmp, _write_errors_as_oserror(), soundfile.SoundFile(
+            tmp, "w", samplerate=int(rate), channels=1, subtype="PCM_16", format="WAV") as out:
         for block in blocks:
-            out.write(np.clip(np.nan_to_num(np.asarray(block, np.float64).reshape(-1)), -1.0, 32767 / 32768))
-            written += np.asarray(block).size
+            samples, _ = repair_nonfinite(np.asarray(block, np.float64).reshape(-1))
+            out.write(np.clip(samples, -1.0, 32767 / 32768))
+            written += samples.size
     return written
+
+
+@contextlib.contextmanager
+def _write_errors_as_oserror():
+    """libsndfile reports a failed write (a full disk) as LibsndfileError 'System error.' and leaves the cause in
+    errno; raise it as the OSError it is, so atomic_file reports it like every other failed save (disk_error: "The
+    disk holding … is full."), and removes the partial temp file. Reading errors inside the block are DataErrors
+    already (_read_failed), so only writing can end here."""
+    import soundfile
+
+    try:
+        yield
+    except soundfile.LibsndfileError as err:
+        ffi = getattr(soundfile, "_ffi", None)  # cffi keeps the errno of the last C call of this thread
+        code = (ffi.errno if ffi is not None and err.code == _SFE_SYSTEM else 0) or errno.EIO
+        raise OSError(code, os.strerror(code)) from err
+
+
+_SFE_SYSTEM = 2  # libsndfile's "System error": an I/O call failed, errno says why

@@ -1,5 +1,13 @@
 """TensorBoard as an event sink: the run's hyperparameters (HParams dashboard), scalars for losses, grad norms,
-learning rates and metrics; images for previews; text for alarms."""
+learning rates and metrics; images for previews; text for alarms.
+
+After a resume the trainer replays the steps between its checkpoint and the kill, which the killed process had
+already logged: written again, every curve would double back. tf.summary cannot purge, and TensorBoard's own purge
+(a SessionLog.START event) is neither writable with tf.summary nor honoured by every TensorBoard reader, so the
+simplest honest fix is to skip what the event files already hold: a resumed sink writes only steps after the last
+step found in them. The values kept for the replayed steps are the killed process's, those of the very same steps
+from the very same checkpoint (identical under GANSTUDIO_DETERMINISTIC=1; the run's own loss history is the replay's).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +29,7 @@ class TensorBoardSink:
         self.config = config
         self.writer = None
         self.broken = False
+        self.logged_upto = -1  # steps up to here are in the event files already (a resumed run's replay)
 
     def _open(self) -> bool:
         if self.writer is None and not self.broken:
@@ -33,6 +42,11 @@ class TensorBoardSink:
 
     def __call__(self, event: ev.Event) -> None:
         if isinstance(event, ev.Failed) or not self._open():
+            return
+        if isinstance(event, ev.Started) and event.resumed:
+            self.logged_upto = last_logged_step(self.logdir)
+        if isinstance(event, (ev.StepLogged, ev.PreviewReady, ev.MetricComputed, ev.AlarmRaised)) \
+                and event.step <= self.logged_upto:
             return
         t = tf()
         with self.writer.as_default():
@@ -58,3 +72,18 @@ class TensorBoardSink:
 
         values = {f.name: getattr(self.config, f.name) for f in hyperparameters()}
         hparams_api.hparams({"recipe": self.config.recipe, **values}, trial_id=self.logdir.parent.name)
+
+
+def last_logged_step(logdir: Path) -> int:
+    """The highest step of any summary in the event files under `logdir` (-1 if none). Reads them whole: a resume
+    is rare and the files hold at most a run's curves and previews. A record cut short by a kill ends its file."""
+    t = tf()
+    last = -1
+    for path in sorted(Path(logdir).glob("events.out.tfevents.*")):
+        try:
+            for event in t.compat.v1.train.summary_iterator(str(path)):
+                if event.HasField("summary"):
+                    last = max(last, int(event.step))
+        except t.errors.OpError:  # DataLossError: cut short; or unreadable: TensorBoard logs never stop a run
+            continue
+    return last

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ganstudio.core.training import events as ev
 from ganstudio.core.training.alarms import AlarmWatcher
-from ganstudio.core.atomic import clean_stale_temp
+from ganstudio.core.atomic import clean_stale_temp, clean_stale_temp_files
 from ganstudio.core.training.control import Control
 from ganstudio.core.errors import RunFolderError, StudioError
 from ganstudio.core.training.history import LossHistory
@@ -90,6 +90,8 @@ class Trainer:
             run_folder.create(self.run_dir, self.config)
         self.store.clean_stale()
         clean_stale_temp(self.run_dir)  # e.g. a model/ export cut short by a kill
+        for folder in (self.run_dir, self.run_dir / "samples"):  # a run.json or a sample grid / clip cut short
+            clean_stale_temp_files(folder)
         with self.strategy.scope():
             self._build(t)
         latest, damaged = self._restore_newest_intact() if self.resume else (None, [])
