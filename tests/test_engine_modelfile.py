@@ -99,7 +99,7 @@ def test_missing_keras_file(model_dir):
 
 
 def test_no_manifest(tmp_path):
-    assert "is not a ganstudio model (no manifest.json)" in load_error(tmp_path).problem
+    assert "has no manifest.json: not a ganstudio model folder" in load_error(tmp_path).problem
 
 
 @pytest.mark.parametrize("payload, expected", [
@@ -114,7 +114,7 @@ def test_foreign_or_damaged_manifest(model_dir, payload, expected):
 
 def test_manifest_without_required_fields(model_dir):
     (model_dir / "manifest.json").write_text(json.dumps({"format": "ganstudio-model", "format_version": 1}))
-    assert "is incomplete" in load_error(model_dir).problem
+    assert "manifest.json: kind is missing" in load_error(model_dir).problem
 
 
 def test_model_from_a_future_version(model_dir):
@@ -135,7 +135,9 @@ def test_unsafe_lambda_layer_is_refused(tmp_path):
 
     inputs = keras.Input((4,))
     model = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
-    save_model(model, Manifest(kind="generator", recipe="dcgan", title="lambda", config={}), tmp_path / "m", "generator.keras")
+    config = {"recipe": "dcgan", "z_dim": 4, "image_size": 2, "channels": 1, "num_classes": 0}  # passes its checks
+    save_model(model, Manifest(kind="generator", recipe="dcgan", title="lambda", config=config), tmp_path / "m",
+               "generator.keras")
     err = load_error(tmp_path / "m")
     assert "could not be loaded safely" in err.problem and "untrusted" in err.hint
 

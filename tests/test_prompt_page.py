@@ -214,7 +214,8 @@ def test_a_broken_model_folder_is_named_on_the_model_bar(qtbot, make_page, tmp_p
     (tmp_path / "broken").mkdir()
     with qtbot.waitSignal(page.service.load_failed, timeout=WAIT_MS):
         page.load_model(str(tmp_path / "broken"))
-    assert "No text-to-image model" in page.model_bar.error.text() and not page.model_bar.error.isHidden()
+    assert "broken has no manifest.json: not a ganstudio model folder" in page.model_bar.error.text()
+    assert not page.model_bar.error.isHidden()
     assert page.grid.placeholder() == GET_A_MODEL and page.grid.images is None
 
 

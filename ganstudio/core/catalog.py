@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ganstudio.core.errors import ModelFileError
-from ganstudio.core.manifest import Manifest, read_manifest
+from ganstudio.core.manifest import Manifest, not_a_model_folder, read_manifest
 from ganstudio.paths import runs_dir, shipped_models_dir
 
 
@@ -38,6 +38,27 @@ def installed_models(kind: str | None = None, extra_run_dirs: tuple[Path, ...] =
     for run in extra_run_dirs:
         entries += _scan(Path(run), False, "model/manifest.json")
     return [e for e in entries if kind is None or e.manifest.kind == kind]
+
+
+def installed_model(name: str, kind: str | None = None) -> Path | None:
+    """The folder of the installed model (of `kind`) called `name`, if there is one."""
+    return next((e.path for e in installed_models(kind) if e.name == name), None)
+
+
+def find_model(name_or_path: str | Path, kind: str | None = None) -> Path | None:
+    """The model folder a user named: a model folder, a run folder (its model/), or an installed model's name (of
+    `kind`); None when nothing is called that. A folder given by path that holds no model is an error saying so:
+    "No model called …" would send the user looking for a typo in a path that is right."""
+    if not str(name_or_path):
+        return None  # not the current folder
+    path = Path(name_or_path).expanduser()
+    for folder in (path, path / "model"):
+        if (folder / "manifest.json").exists():
+            return folder
+    found = installed_model(str(name_or_path), kind)
+    if found is None and path.is_dir():
+        raise not_a_model_folder(path)
+    return found
 
 
 def default_generator() -> ModelEntry | None:

@@ -1,5 +1,6 @@
 """Model folders: Keras 3 `.keras` + manifest.json, written atomically, loaded with safe_mode=True after a checksum
-check. Weights may be stored as float16 to halve the size; they are always computed in float32 when loaded."""
+check, then checked against the manifest (model_check.py). Weights may be stored as float16 to halve the size; they
+are always computed in float32 when loaded."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from ganstudio.core.atomic import atomic_folder
 from ganstudio.core.errors import ModelFileError
 from ganstudio.core.manifest import Manifest, read_manifest, sha256_of, verify_files
+from ganstudio.ml.model_check import check_model, expected_signature
 from ganstudio.ml.runtime import tf
 
 
@@ -50,6 +52,7 @@ def load_model(model_dir: Path, kind: str | None = None):
     manifest = read_manifest(model_dir)
     if kind and manifest.kind != kind:
         raise ModelFileError(f"{model_dir} holds a {manifest.kind}, not a {kind}.", f"Pick a {kind} model.")
+    expected = expected_signature(manifest, model_dir / "manifest.json")
     verify_files(model_dir, manifest)
     keras_files = [n for n in manifest.files if n.endswith(".keras")]
     if not keras_files:
@@ -66,6 +69,7 @@ def load_model(model_dir: Path, kind: str | None = None):
     except (ValueError, OSError, zipfile.BadZipFile, TypeError, KeyError) as err:
         raise ModelFileError(f"{path.name} could not be loaded safely ({type(err).__name__}: {err}).",
                              "The file may be corrupt or from an untrusted source; re-export it.") from err
+    check_model(model, expected, path.name)
     if manifest.config.get("storage_dtype") == "float16":
         model = recast(model, "float32")
     return model, manifest

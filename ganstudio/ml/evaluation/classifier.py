@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage
 
-from ganstudio.core.catalog import installed_models
+from ganstudio.core.catalog import find_model, installed_model, installed_models
 from ganstudio.core.image_data.datasets import LoadedData
 from ganstudio.core.errors import DataError, ModelFileError
 from ganstudio.core.manifest import Manifest
@@ -207,14 +207,13 @@ def save_classifier(trained: TrainedClassifier, out_dir: Path, dataset: dict, ho
 def resolve_classifier(name_or_path: str | Path | None) -> Path:
     """None → the shipped flower classifier (FID's default) or else the first installed one; else a model folder
     path or an installed classifier's name."""
-    if name_or_path is not None and (Path(name_or_path).expanduser() / "manifest.json").exists():
-        return Path(name_or_path).expanduser()
-    entries = installed_models("classifier")
-    for entry in entries:
-        if entry.name == str(name_or_path or FLOWER_CLASSIFIER):
-            return entry.path
-    if name_or_path is None and entries:
-        return entries[0].path
+    if name_or_path is not None:
+        found = find_model(name_or_path, "classifier")
+    else:
+        installed = [e.path for e in installed_models("classifier")]
+        found = installed_model(FLOWER_CLASSIFIER, "classifier") or (installed[0] if installed else None)
+    if found is not None:
+        return found
     wanted = "No classifier is installed" if name_or_path is None else f"No classifier called {name_or_path!r}"
     raise ModelFileError(f"{wanted}.", "Train one: ganstudio classifier train --data flowers --holdout 0.1 --out DIR.")
 
@@ -252,7 +251,12 @@ class ClassifierSession:
         import keras
 
         m = self.model
-        both = keras.Model(m.inputs, [m.get_layer(FEATURES_LAYER).output, m.output])
+        try:
+            features = m.get_layer(FEATURES_LAYER).output
+        except ValueError as err:  # a foreign classifier: FID and the outlier check read their features here
+            raise ModelFileError(f"{FILENAME} has no layer {FEATURES_LAYER!r}, which FID reads features from.",
+                                 "Use a classifier trained with `ganstudio classifier train`.") from err
+        both = keras.Model(m.inputs, [features, m.output])
         spec = t.TensorSpec((None, self.image_size, self.image_size, self.channels), t.float32)
 
         @t.function(input_signature=[spec])

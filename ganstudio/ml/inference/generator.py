@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ganstudio.core.catalog import default_generator, installed_models
+from ganstudio.core.catalog import default_generator, find_model
 from ganstudio.core.errors import ModelFileError
 from ganstudio.core.grid import to_uint8
 from ganstudio.core.manifest import Manifest
@@ -23,14 +23,9 @@ def resolve_model(name_or_path: str | None) -> Path:
         if entry is None:
             raise ModelFileError("No shipped generator is installed.", "Reinstall ganstudio, or pass a model folder.")
         return entry.path
-    path = Path(name_or_path).expanduser()
-    if (path / "manifest.json").exists():
-        return path
-    if (path / "model" / "manifest.json").exists():
-        return path / "model"
-    for entry in installed_models():
-        if entry.name == name_or_path:
-            return entry.path
+    found = find_model(name_or_path)
+    if found is not None:
+        return found
     raise ModelFileError(f"No model called {name_or_path!r}.", "See `ganstudio models`, or pass a model folder.")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ganstudio.core.catalog import installed_models
+from ganstudio.core.catalog import find_model, installed_model
 from ganstudio.core.errors import ModelFileError, StudioError
 from ganstudio.core.grid import to_uint8
 from ganstudio.core.manifest import Manifest
@@ -27,14 +27,9 @@ MAX_PROMPT_CHARS = 500  # longer text is cut (and the page says so): captions ar
 
 def resolve_prompt_model(name_or_path: str | Path | None = None) -> Path:
     """None → the shipped text-to-flower model; else a model folder, a run folder, or an installed model's name."""
-    if name_or_path is not None:
-        path = Path(name_or_path).expanduser()
-        for folder in (path, path / "model"):
-            if (folder / "manifest.json").exists():
-                return folder
-    for entry in installed_models(KIND):
-        if entry.name == str(name_or_path or SHIPPED):
-            return entry.path
+    found = find_model(name_or_path, KIND) if name_or_path else installed_model(SHIPPED, KIND)
+    if found is not None:
+        return found
     raise ModelFileError(f"No text-to-image model called {name_or_path or SHIPPED!r}.",
                          "Train one: ganstudio train gan-cls --data FOLDER, or reinstall ganstudio.")
 

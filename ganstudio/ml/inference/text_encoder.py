@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ganstudio.core.catalog import installed_models
+from ganstudio.core.catalog import find_model, installed_model
 from ganstudio.core.errors import ModelFileError
 from ganstudio.core.manifest import Manifest
 from ganstudio.core.text.tokenizers import Tokenizer, tokenizer_from_config
@@ -19,11 +19,9 @@ def resolve_text_encoder(name_or_path: str | Path | None = None) -> Path:
     """None → the shipped flower text encoder; else a model folder or an installed text encoder's name."""
     from ganstudio.ml.text.model_folder import KIND, SHIPPED
 
-    if name_or_path is not None and (Path(name_or_path).expanduser() / "manifest.json").exists():
-        return Path(name_or_path).expanduser()
-    for entry in installed_models(KIND):
-        if entry.name == str(name_or_path or SHIPPED):
-            return entry.path
+    found = find_model(name_or_path, KIND) if name_or_path else installed_model(SHIPPED, KIND)
+    if found is not None:
+        return found
     raise ModelFileError(f"No text encoder called {name_or_path or SHIPPED!r}.",
                          "Train one: ganstudio train-text-encoder --out DIR, or reinstall ganstudio.")
 
