@@ -190,3 +190,30 @@ def test_the_train_page_worker_resumes_past_a_damaged_checkpoint_and_is_refused_
         assert any(n.startswith("Checkpoint 4 is damaged (fixed.npz") and n.endswith("resuming from 2.") for n in notices)
     finally:
         assert worker.shutdown(timeout=60)
+
+
+# ---- export past a damaged checkpoint (the same check as a resume: checkpoint_check.py) ---------------------------
+@pytest.mark.parametrize("name", ["history.npz", "state.data-*", "meta.json"])
+def test_export_latest_passes_over_a_damaged_newest_checkpoint_and_says_which_and_why(run_copy, tmp_path, capsys, name):
+    from ganstudio.ml.modelfile import load_model
+
+    damage(run_copy / "checkpoints" / "ckpt-000000004", name)
+    code, out, err = cli(["export", str(run_copy), "--out", str(tmp_path / "model")], capsys)
+    assert code == 0 and "Traceback" not in err, err
+    assert f"note: Checkpoint 4 is damaged ({name} cannot be read" in err, err
+    assert "; exporting step 2, the newest intact one." in err and "exported step 2 of" in err, err
+    assert out.strip().splitlines()[-1].startswith("step=2 ")
+    _, manifest = load_model(tmp_path / "model")
+    assert manifest.metrics["steps"] == 2
+
+
+def test_export_refuses_a_damaged_step_asked_for_and_a_run_with_no_intact_checkpoint(run_copy, tmp_path, capsys):
+    damage(run_copy / "checkpoints" / "ckpt-000000004", "state.data-*")
+    code, _, err = cli(["export", str(run_copy), "--checkpoint", "4", "--out", str(tmp_path / "model")], capsys)
+    assert code == 2 and "Traceback" not in err and "does not match" not in err, err
+    assert "Checkpoint 4 of" in err and "is damaged (state.data-* cannot be read" in err, err
+    damage(run_copy / "checkpoints" / "ckpt-000000002", "history.npz")
+    code, _, err = cli(["export", str(run_copy), "--out", str(tmp_path / "model")], capsys)
+    assert code == 2 and "No checkpoint of" in err and "can be exported" in err, err
+    assert "checkpoint 4 is damaged (state.data-*" in err and "checkpoint 2 is damaged (history.npz" in err, err
+    assert not (tmp_path / "model").exists()

@@ -1,5 +1,6 @@
 """`ganstudio export RUN_DIR --out MODEL_DIR [--checkpoint latest|best|STEP] [--float16] [--title T]`: turn a
-checkpoint of a training run (even one still training) into a model folder for the Latent page and `sample`."""
+checkpoint of a training run (even one still training) into a model folder for the Latent page and `sample`.
+A damaged checkpoint is passed over for the next intact one, with a note saying which and why."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def run(args) -> int:
     from ganstudio.ml.training.run_export import export_checkpoint
 
     out, checkpoint = export_checkpoint(args.run_dir, args.out, args.checkpoint, args.float16, args.title,
-                                        dict(args.metric))
+                                        dict(args.metric), say=lambda note: print(f"note: {note}", file=sys.stderr))
     print(f"exported step {checkpoint.step} of {args.run_dir} to {out}", file=sys.stderr)
     print(f"step={checkpoint.step} out={out}")
     return 0
