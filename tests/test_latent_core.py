@@ -97,10 +97,11 @@ def test_apply_offsets_in_sigma_units():
 
 
 def test_points_round_trip_and_errors():
-    current = LatentPoint(np.arange(4, dtype=np.float32), 2, "seed 3")
+    current = LatentPoint(np.arange(4, dtype=np.float32), 2, "seed 3", seed=3)
     anchors = [LatentPoint(np.ones(4, np.float32)), LatentPoint(-np.ones(4, np.float32), None, "B")]
     loaded, loaded_anchors = points_from_json(points_to_json(current, anchors, "model"), 4)
-    assert loaded.same_as(current) and loaded.note == "seed 3"
+    assert loaded.same_as(current) and loaded.note == "seed 3" and loaded.seed == 3
+    assert loaded_anchors[0].seed is None  # a point not from a seed (a path point, an older file) has none
     assert [a.same_as(b) for a, b in zip(loaded_anchors, anchors)] == [True, True]
     with pytest.raises(DataError, match="z_dim 4"):
         points_from_json(points_to_json(current, anchors), 8)

@@ -89,6 +89,47 @@ def test_reroll_history_back_and_forward(qtbot, loaded_page):
     assert page.history.list.count() == 2 and page.history.list.currentRow() == 1
 
 
+def test_history_navigation_sets_the_seed_box_without_a_re_roll(qtbot, loaded_page):
+    page = loaded_page
+    first_seed, first = page.controls.seed.value(), page.current_z()
+    page.reroll()
+    settle(qtbot, page)
+    second_seed, second = page.controls.seed.value(), page.current_z()
+    assert second_seed != first_seed
+    page.sliders.sliders[0].setValue(100)  # a point moved away from its seed keeps the seed it came from
+    moved = page.current_z()
+    page.history.go_back()
+    assert page.controls.seed.value() == second_seed
+    np.testing.assert_allclose(page.current_z(), second)
+    page.history.go_back()
+    assert page.controls.seed.value() == first_seed
+    np.testing.assert_allclose(page.current_z(), first)  # the seed box changed, but nothing was re-rolled
+    page.history.go_forward()
+    page.history.go_forward()
+    assert page.controls.seed.value() == second_seed
+    np.testing.assert_allclose(page.current_z(), moved)
+    assert len(page.history.history.points) == 3
+
+
+def test_the_switch_to_ganspace_directions_is_announced_and_keeps_the_point(qtbot, make_page, tiny_generator_dir):
+    page = make_page()
+    at_load = {}
+
+    def on_loaded(_info):  # runs after the page adopted the model, before the directions arrive
+        at_load["note"] = page.directions_note.text()
+        page.sliders.sliders[0].setValue(100)  # the user moves raw z[0] while GANSpace is computed
+        at_load["z"] = page.current_z()
+
+    page.service.loaded.connect(on_loaded)
+    with qtbot.waitSignal(page.service.directions_ready, timeout=WAIT_MS):
+        page.load_model(str(tiny_generator_dir))
+    settle(qtbot, page)
+    assert "raw z" in at_load["note"] and "computed" in at_load["note"]
+    assert "GANSpace directions ready" in page.directions_note.text()
+    assert page.sliders.selected_keys()[0] == "ganspace:0"
+    np.testing.assert_allclose(page.current_z(), at_load["z"], atol=1e-6)  # not back at the seed
+
+
 def test_save_and_load_points_round_trip(qtbot, loaded_page, tmp_path):
     page = loaded_page
     page.sliders.sliders[1].setValue(-120)
@@ -126,6 +167,28 @@ def test_interpolation_and_gif_export(qtbot, loaded_page, tmp_path):
         assert image.is_animated and image.n_frames == 10 and image.size == (256, 256)
     assert "Saved GIF" in page.controls.status.text()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".walk.gif")]  # no temp file left behind
+
+
+def test_gif_progress_lasts_until_the_file_is_written_and_the_path_is_not_cut_off(qtbot, loaded_page, tmp_path):
+    """Issue 13 item 8: the bar sat at 100% for ~20 s while the frames were encoded, and a long path was cut off."""
+    page = loaded_page
+    page._on_anchors_add_requested()
+    page.reroll()
+    page._on_anchors_add_requested()
+    page.anchors.frames.setValue(10)
+    folder = tmp_path / ("a-long-folder-name-" * 4)
+    folder.mkdir()
+    gif = folder / "walk.gif"
+    seen = []
+    page.service.export_progressed.connect(lambda *args: seen.append((*args, gif.exists())))
+    with qtbot.waitSignal(page.service.exported, timeout=WAIT_MS):
+        page.export_gif(str(gif))
+    assert all(done < total for done, total, *_ in seen)  # never full before `exported`: the file exists only then
+    phases = [phase for _done, _total, phase, _exists in seen]
+    assert phases.count("Encoding GIF") == 10 and phases[-1].startswith("Writing")
+    assert not any(exists for *_, exists in seen)
+    status = page.controls.status
+    assert status.text() == "Saved GIF to walk.gif" and status.toolTip() == str(gif)
 
 
 def test_broken_model_folder_shows_the_error_inline(qtbot, make_page, tmp_path):

@@ -40,6 +40,17 @@ def installed_models(kind: str | None = None, extra_run_dirs: tuple[Path, ...] =
     return [e for e in entries if kind is None or e.manifest.kind == kind]
 
 
+def catalog_folders() -> list[Path]:
+    """The folders whose changes can change installed_models(): the runs folder (a run appears or goes), each run
+    folder (its model/ appears) and each run's model/ folder (its manifest is written). Shipped models do not change
+    while the app runs. With no runs folder yet, its parent, where the first run will create it."""
+    root = runs_dir()
+    if not root.is_dir():
+        return [root.parent] if root.parent.is_dir() else []
+    runs = [p for p in root.iterdir() if p.is_dir()]
+    return [root, *runs, *(run / "model" for run in runs if (run / "model").is_dir())]
+
+
 def installed_model(name: str, kind: str | None = None) -> Path | None:
     """The folder of the installed model (of `kind`) called `name`, if there is one."""
     return next((e.path for e in installed_models(kind) if e.name == name), None)

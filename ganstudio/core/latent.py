@@ -122,17 +122,20 @@ class LatentPoint:
     z: np.ndarray
     label: int | None = None
     note: str = ""
+    seed: int | None = None  # the seed whose z the point started from (sliders may have moved it); None: a path point
 
     def to_dict(self) -> dict:
-        return {"z": [float(v) for v in self.z], "label": self.label, "note": self.note}
+        data = {"z": [float(v) for v in self.z], "label": self.label, "note": self.note}
+        return data if self.seed is None else {**data, "seed": self.seed}
 
     @classmethod
     def from_dict(cls, data: dict, z_dim: int) -> LatentPoint:
         z = np.asarray(data["z"], dtype=np.float32)
         if z.shape != (z_dim,) or not np.all(np.isfinite(z)):
             raise ValueError(f"z has shape {z.shape} (this model needs {z_dim} finite numbers)")
-        label = data.get("label")
-        return cls(z, None if label is None else int(label), str(data.get("note", "")))
+        label, seed = data.get("label"), data.get("seed")  # no seed: an older file, or a path point
+        return cls(z, None if label is None else int(label), str(data.get("note", "")),
+                   None if seed is None else int(seed))
 
     def same_as(self, other: LatentPoint | None) -> bool:
         return other is not None and self.label == other.label and np.array_equal(self.z, other.z)

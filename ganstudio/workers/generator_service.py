@@ -18,6 +18,10 @@ from ganstudio.workers.model_service import ModelService
 GIF_BATCH = 16  # frames per generator call while exporting: batching is several times faster than one by one
 
 
+class ExportCancelled(Exception):
+    """cancel_export() (or shutdown) stopped a GIF export between two frames."""
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """What the page needs to know about a loaded generator (plain data: the UI never touches the ml layer)."""
@@ -40,16 +44,23 @@ def model_info(session, path: str) -> ModelInfo:
                      names, c.prior)
 
 
-def encode_gif(frames: np.ndarray, frame_ms: int, scale: int = 1) -> bytes:
-    """uint8 (N, H, W, C) frames → bytes of a looping animated GIF, each frame upscaled `scale`× (Lanczos)."""
+def encode_gif(frames: np.ndarray, frame_ms: int, scale: int = 1,
+               progress: Callable[[int], None] | None = None) -> bytes:
+    """uint8 (N, H, W, C) frames → bytes of a looping animated GIF, each frame upscaled `scale`× (Lanczos).
+
+    Each frame is reduced to its palette here, one by one, with progress(frames done) after each: that is nearly all
+    of the encoding time (PIL's save() would do the same conversion, silently, for all frames at once; the bytes are
+    identical), so a progress bar can follow it."""
     from PIL import Image
 
     images = []
-    for frame in frames:
+    for done, frame in enumerate(frames, 1):
         image = Image.fromarray(frame[..., 0] if frame.shape[-1] == 1 else frame)
         if scale > 1:
             image = image.resize((image.width * scale, image.height * scale), Image.Resampling.LANCZOS)
-        images.append(image)
+        images.append(image.convert("P", palette=Image.Palette.ADAPTIVE) if image.mode == "RGB" else image)
+        if progress is not None:
+            progress(done)
     buffer = io.BytesIO()
     images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=frame_ms, loop=0)
     return buffer.getvalue()
@@ -68,7 +79,7 @@ class GeneratorService(ModelService):
     directions_ready = Signal(object)  # list[core.latent.Direction]
     rendered = Signal(int, object)  # request id, uint8 image (H, W, C)
     render_failed = Signal(int, str)
-    export_progressed = Signal(int, int)  # frames done, total
+    export_progressed = Signal(int, int, str)  # steps done, total (render and encode each frame, then write), phase
     exported = Signal(str)  # path written
     export_failed = Signal(str)
 
@@ -138,15 +149,25 @@ class GeneratorService(ModelService):
     def _export(self, session, path: str, frames_z: np.ndarray, label, frame_ms: int, scale: int) -> None:
         from ganstudio.core.atomic import write_bytes_atomic
 
+        n = len(frames_z)
+        total = 2 * n + 1  # encoding takes as long as rendering; the last step, the write, ends with `exported`
+
+        def step(done: int, phase: str) -> None:  # between frames: report, or stop if cancelled (the app closes)
+            if self._cancel_export.is_set():
+                raise ExportCancelled
+            self.export_progressed.emit(done, total, phase)
+
         try:
             frames = []
-            for start in range(0, len(frames_z), GIF_BATCH):
-                if self._cancel_export.is_set():
-                    self.export_failed.emit("Export cancelled; no file was written.")
-                    return
+            for start in range(0, n, GIF_BATCH):
+                step(start, "Rendering frames")
                 frames.append(session.generate(frames_z[start:start + GIF_BATCH], label))
-                self.export_progressed.emit(min(start + GIF_BATCH, len(frames_z)), len(frames_z))
-            write_bytes_atomic(path, encode_gif(np.concatenate(frames), frame_ms, scale))
+            data = encode_gif(np.concatenate(frames), frame_ms, scale, lambda done: step(n + done, "Encoding GIF"))
+            step(2 * n, "Writing GIF…")
+            write_bytes_atomic(path, data)
+        except ExportCancelled:
+            self.export_failed.emit("Export cancelled; no file was written.")
+            return
         except Exception as err:  # noqa: BLE001 - disk full, permissions: StudioError text says what to do
             self.export_failed.emit(describe_error(err))
             return

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ganstudio.core.atomic import write_text_atomic
 from ganstudio.core.errors import StudioError
@@ -38,6 +38,7 @@ class LatentPage(ModelPage):
         self.service = service or GeneratorService(self)
         self.info: ModelInfo | None = None
         self._base: np.ndarray | None = None  # the point the sliders offset from (a seed, a path point, a history entry)
+        self._seed: int | None = None  # the seed _base came from (None: a path point), kept with history entries
         self._on_path = False
         self.last_request_id = -1
         self.last_shown_id = -1
@@ -54,6 +55,8 @@ class LatentPage(ModelPage):
         self.history = LatentHistory()
         self.sliders = DirectionSliders(rows=8)
         self.anchors = LatentAnchors()
+        self.directions_note = QLabel("")  # which directions the sliders move: they change once GANSpace is computed
+        self.directions_note.setWordWrap(True)
         body = QHBoxLayout()
         body.addLayout(self._left_column(), 0)
         body.addLayout(self._right_column(), 1)
@@ -68,7 +71,9 @@ class LatentPage(ModelPage):
 
     def _right_column(self) -> QVBoxLayout:
         directions = QGroupBox("Directions (GANSpace PCs of early features, PCA of z, raw z dimensions)")
-        QVBoxLayout(directions).addWidget(self.sliders)
+        box = QVBoxLayout(directions)
+        box.addWidget(self.directions_note)
+        box.addWidget(self.sliders)
         column = QVBoxLayout()
         column.addWidget(directions)
         column.addWidget(self.anchors)
@@ -115,12 +120,23 @@ class LatentPage(ModelPage):
     def model_ready(self, info: ModelInfo) -> None:
         self.controls.set_class_names(info.class_names)
         self.sliders.set_directions(raw_directions(info.z_dim))
+        self.directions_note.setText("The sliders move raw z dimensions while the GANSpace directions are computed…")
         self.history.clear()
         self.anchors.set_anchors([])
         self._go_to_seed(self.controls.seed.value())
 
     def _on_service_directions_ready(self, directions: list) -> None:
+        """The sliders switch from raw z to principal directions: say so, and keep the point where the sliders had
+        moved it (set_directions zeroes them, which would otherwise jump back to the seed without a word)."""
+        moved = self.current_z()
+        if moved is not None:
+            self._base = moved
         self.sliders.set_directions(directions)
+        ganspace = any(d.key.startswith("ganspace:") for d in directions)
+        self.directions_note.setText(
+            "GANSpace directions ready: the sliders now move along principal components (the point is kept)."
+            if ganspace else
+            "GANSpace does not fit this generator: the sliders move along PCA of z and raw z dimensions.")
         self._render()
 
     def _on_service_rendered(self, request_id: int, image: np.ndarray) -> None:
@@ -138,7 +154,7 @@ class LatentPage(ModelPage):
 
     def current_point(self, note: str = "") -> LatentPoint | None:
         z = self.current_z()
-        return None if z is None else LatentPoint(z, self.label(), note)
+        return None if z is None else LatentPoint(z, self.label(), note, self._seed)
 
     def _render(self) -> None:
         z = self.current_z()
@@ -159,7 +175,7 @@ class LatentPage(ModelPage):
         if not self.service.has_model:
             return
         self.settings.setValue("latent/seed", seed)
-        self._base, self._on_path = self.service.sample_z(seed), False
+        self._base, self._seed, self._on_path = self.service.sample_z(seed), seed, False
         self.sliders.reset()
         self._render()
         self._record(f"seed {seed}")
@@ -173,7 +189,10 @@ class LatentPage(ModelPage):
         self._record("class")
 
     def _on_history_point_chosen(self, point: LatentPoint) -> None:
-        self._base, self._on_path = point.z.copy(), False
+        self._base, self._seed, self._on_path = point.z.copy(), point.seed, False
+        if point.seed is not None:  # the seed box shows where the point came from; setting it must not re-roll
+            self.controls.set_seed_silently(point.seed)
+            self.settings.setValue("latent/seed", point.seed)
         self.controls.set_class_index(point.label)
         self.sliders.reset()
         self._render()
@@ -188,7 +207,7 @@ class LatentPage(ModelPage):
         anchors = self.anchors.anchors()
         if len(anchors) >= 2:
             self._base = path_point([a.z for a in anchors], t, self.anchors.mode())
-            self._on_path = True
+            self._seed, self._on_path = None, True
             self._render()
 
     def _on_anchors_mode_changed(self, _mode: str) -> None:
@@ -217,7 +236,7 @@ class LatentPage(ModelPage):
         except StudioError as err:
             self.model_bar.show_error(str(err))
             return False
-        self.controls.show_status(f"Saved point to {path}")
+        self.controls.show_file_status("Saved point to", path)
         return True
 
     def load_points(self, path: str) -> bool:
@@ -232,7 +251,7 @@ class LatentPage(ModelPage):
         self.anchors.set_anchors(anchors)
         self._on_history_point_chosen(current)
         self._record(f"loaded {Path(path).name}")
-        self.controls.show_status(f"Loaded {path}")
+        self.controls.show_file_status("Loaded", path)
         return True
 
     def _on_anchors_export_requested(self) -> None:
@@ -246,12 +265,12 @@ class LatentPage(ModelPage):
                              self.anchors.closed.isChecked())
         scale = max(1, GIF_SIZE // self.info.image_size)
         self.anchors.set_exporting(True)
-        self.anchors.set_export_progress(0, len(frames))
+        self.anchors.set_export_progress(0, 1, "Rendering frames")
         self.service.export_gif(path, frames, self.label(), self.anchors.frame_ms.value(), scale)
 
     def _on_service_exported(self, path: str) -> None:
         self.anchors.set_exporting(False)
-        self.controls.show_status(f"Saved GIF to {path}")
+        self.controls.show_file_status("Saved GIF to", path)
 
     def _on_service_export_failed(self, message: str) -> None:
         self.anchors.set_exporting(False)

@@ -124,10 +124,11 @@ class LatentAnchors(QGroupBox):
         settings.setValue("latent/frame_ms", self.frame_ms.value())
         settings.setValue("latent/closed", "true" if self.closed.isChecked() else "false")
 
-    def set_export_progress(self, done: int, total: int) -> None:
+    def set_export_progress(self, done: int, total: int, phase: str = "") -> None:
         self.progress.setVisible(True)
         self.progress.setRange(0, total)
         self.progress.setValue(done)
+        self.progress.setFormat(f"{phase} %p%" if phase else "%p%")
 
     def set_exporting(self, busy: bool) -> None:
         self.export_button.setEnabled(not busy and len(self._points) >= 2)

@@ -77,3 +77,10 @@ class LatentPointControls(QWidget):
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)
+        self.status.setToolTip("")
+
+    def show_file_status(self, text: str, path: str) -> None:
+        """`text` and the file's name: a whole path does not fit under the preview (it was cut off); the tooltip
+        keeps the full path."""
+        self.status.setText(f"{text} {Path(path).name}")
+        self.status.setToolTip(str(path))

@@ -1,6 +1,7 @@
 """A page's top bar for picking a model: installed models of one kind (shipped, trained runs), folders opened before,
-or any model folder; shows what is loaded and load errors inline, and remembers the last model. Pages subclass it
-for their own description of a loaded model (and, on the Latent page, a longer list of recent folders)."""
+or any model folder; shows what is loaded and load errors inline, and remembers the last model. The list follows the
+runs folder while the app is open (a run that finishes appears). Pages subclass it for their own description of a
+loaded model (and, on the Latent page, a longer list of recent folders)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from ganstudio.core.catalog import installed_models
+from ganstudio.ui.widgets.runs_watcher import RunsWatcher
 
 AUTOLOAD_DELAY_MS = 300  # the first load imports TensorFlow, which holds the GIL for seconds: let the window paint
+REFRESH_RETRY_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class ModelBar(QWidget):
         self._settings = settings
         self._autoload_started = False
         self._load_requested = False  # a model was asked for (by the user or a caller): the autoload must not replace it
+        self._listed: list[tuple[str, str]] = []
+        self._runs_watcher: RunsWatcher | None = None  # made on the first showing: no file watching during start-up
         self._build()
         self.combo.activated.connect(self._on_combo_activated)
         self.open_button.clicked.connect(self._on_open_clicked)
@@ -74,11 +79,38 @@ class ModelBar(QWidget):
     # ---- what is listed, and what loads first -------------------------------------------------------------------
     def list_models(self) -> None:
         """Installed models (shipped first, then trained runs), then folders opened before that still exist."""
-        entries = [(f"{e.name} — {e.manifest.title}" + (" (shipped)" if e.shipped else ""), str(e.path))
-                   for e in installed_models(self.spec.kind)]
-        entries += [(f"{folder_label(p)} — opened", p) for p in self.opened_folders() if p and Path(p).is_dir()]
+        self._listed = self._entries()
+        self.set_models(self._listed)
+        self.combo.setCurrentIndex(-1)
+
+    def refresh_models(self) -> None:
+        """List again if the catalog changed (a run finished, a folder was deleted), keeping the current choice."""
+        entries = self._entries()
+        if entries == self._listed:
+            return
+        if self.combo.view().isVisible():  # never rebuild the list under an open drop-down: try again soon
+            QTimer.singleShot(REFRESH_RETRY_MS, self, self.refresh_models)
+            return
+        current, text = self.combo.currentData(), self.combo.currentText()
+        self._listed = entries
         self.set_models(entries)
         self.combo.setCurrentIndex(-1)
+        if current:
+            self.select(current, text)
+
+    def _entries(self) -> list[tuple[str, str]]:
+        entries = [(f"{e.name} — {e.manifest.title}" + (" (shipped)" if e.shipped else ""), str(e.path))
+                   for e in installed_models(self.spec.kind)]
+        return entries + [(f"{folder_label(p)} — opened", p) for p in self.opened_folders() if p and Path(p).is_dir()]
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """Each showing lists again (cheap: a glob and small manifests); from the first one on, the runs folder is
+        watched, so a run that finishes while the page is open appears too."""
+        super().showEvent(event)
+        if self._runs_watcher is None:
+            self._runs_watcher = RunsWatcher(self)
+            self._runs_watcher.changed.connect(self.refresh_models)
+        self.refresh_models()
 
     def opened_folders(self) -> list[str]:
         """Folders opened before, listed after the installed models: here just the remembered one."""
@@ -144,6 +176,7 @@ class ModelBar(QWidget):
     def show_loaded(self, info) -> None:
         """A model loaded (the service's info, with a .path): select it, describe it, remember it."""
         self.select(info.path)
+        self._idle_placeholder()
         self.show_info(self.describe(info))
         self.remember(info.path)
 
@@ -155,13 +188,20 @@ class ModelBar(QWidget):
         self._load_requested = True
         self.show_error("")
         self.show_info(f"Loading {path} …")
+        # The picker is still empty on the first load: "No … model found" would be wrong while one loads.
+        self.combo.setPlaceholderText(f"Loading {folder_label(path)}…")
 
     def show_load_failed(self, message: str, still_loaded: str = "") -> None:
         """Say why the load failed; the picker goes back to the model still loaded, not the broken choice."""
         self.show_error(message)
         self.show_info("")
+        self._idle_placeholder()
         if still_loaded:
             self.select(still_loaded)
+
+    def _idle_placeholder(self) -> None:
+        """What an empty choice says when nothing loads: no model at all, or pick one of the listed."""
+        self.combo.setPlaceholderText(self.spec.placeholder if self.combo.count() == 0 else "Choose a model")
 
     def show_info(self, text: str) -> None:
         self.info.setText(text)
