@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from PySide6.QtTest import QTest
 from ganstudio.core.errors import ModelFileError
 from ganstudio.core.sketch.palette import Palette
 from ganstudio.core.sketch.sketch_io import autosave_path, save_label_map, sketch_to_rgb
+from ganstudio.ui.pages.sketch_files import suggested_name
 from ganstudio.ui.pages.sketch_page import SketchPage
 from ganstudio.workers.sketch_service import SketchService
 
@@ -42,9 +44,18 @@ class FakeSession:
         return image
 
 
+LOAD_GATE = threading.Event()  # the "gated" model loads once a test sets it: a model still loading, on demand
+LOAD_GATE.set()
+
+
+def gated_session() -> FakeSession:
+    LOAD_GATE.wait(WAIT_MS / 1000)
+    return FakeSession(size=32)
+
+
 SESSIONS = {"labels": lambda: FakeSession(), "edges": lambda: FakeSession("edges", None),
             "slow": lambda: FakeSession(delay=0.05), "big": lambda: FakeSession(size=64),
-            "nopalette": lambda: FakeSession(palette=None, num_classes=5)}
+            "nopalette": lambda: FakeSession(palette=None, num_classes=5), "gated": gated_session}
 
 
 def fake_loader(path: str):
@@ -78,7 +89,8 @@ def make_page(qtbot, settings, monkeypatch):
 def load(qtbot, page, name: str) -> None:
     with qtbot.waitSignal(page.service.model_loaded, timeout=WAIT_MS):
         page.load_model(name)
-    settle(qtbot, page)
+    if not page.canvas.is_uniform():  # an empty canvas is not rendered
+        settle(qtbot, page)
 
 
 def settle(qtbot, page) -> None:
@@ -113,8 +125,11 @@ def test_a_label_model_shows_its_palette_and_renders(qtbot, make_page):
     load(qtbot, page, "labels")
     assert page.palette_bar.list.count() == 4 and "background" in page.palette_bar.list.item(0).text()
     assert page.canvas.array.shape == (32, 32)  # a blank canvas takes the model's size
+    assert "ready" in page.status.text()
+    drag(page.canvas, [(2, 2), (20, 20)])
+    settle(qtbot, page)
     assert page.last_render.shape == (32, 32, 3) and not page.output.pixmap().isNull()
-    assert shows_canvas(page) and "ready" in page.status.text()
+    assert shows_canvas(page)
     assert page.files.export_button.isEnabled() and page.model_bar.info.text().startswith("fake labels")
 
 
@@ -133,6 +148,7 @@ def test_painting_re_renders_the_latest_canvas(qtbot, make_page):
 def test_seed_and_new_variation_re_render(qtbot, make_page):
     page = make_page()
     load(qtbot, page, "labels")
+    drag(page.canvas, [(2, 2), (20, 20)])
     page.variation.seed.setValue(7)
     settle(qtbot, page)
     assert page.last_render[0, 0, 0] == 7
@@ -317,3 +333,100 @@ def test_options_and_last_model_are_remembered(qtbot, make_page, settings, tmp_p
     assert again.canvas.zoom == zoom and again.toolbar.zoom_label.text() == f"{zoom * 100:.0f}%"
     qtbot.waitUntil(lambda: again.info is not None, timeout=WAIT_MS)  # the remembered model loads on the first visit
     assert again.info.input_kind == "edges" and again.model_bar.combo.currentData() == str(folder)
+
+
+# ---- issue 13 item 9 ------------------------------------------------------------------------------------------------
+def test_switching_model_kinds_keeps_each_kinds_undo_history(qtbot, make_page):
+    page = make_page()
+    load(qtbot, page, "labels")
+    drag(page.canvas, [(1, 1), (15, 6)])
+    load(qtbot, page, "edges")
+    assert page.canvas.undo_stack.count() == 0 and not page.undo_action.isEnabled()  # the edge canvas's own history
+    drag(page.canvas, [(1, 10), (15, 10)])
+    edges = page.canvas.array.copy()
+    load(qtbot, page, "labels")
+    assert page.canvas.undo_stack.count() == 1 and page.undo_action.isEnabled()
+    assert page.canvas.value != PALETTE.background  # not the edge pen's ink (0), which is background here
+    page.undo_action.trigger()
+    assert (page.canvas.array == PALETTE.background).all()
+    page.redo_action.trigger()
+    load(qtbot, page, "edges")
+    assert np.array_equal(page.canvas.array, edges) and page.canvas.undo_stack.count() == 1
+    load(qtbot, page, "big")  # another model of the same kind: nothing changes on the canvas or its history
+    load(qtbot, page, "labels")
+    assert page.canvas.undo_stack.count() == 1
+
+
+def test_switching_models_hides_the_old_render_until_the_new_one_renders(qtbot, make_page):
+    page = make_page()
+    load(qtbot, page, "labels")
+    drag(page.canvas, [(1, 1), (15, 6)])
+    settle(qtbot, page)
+    LOAD_GATE.clear()
+    try:
+        page.load_model("gated")
+        assert page.output.pixmap().isNull() and page.last_render is None  # at once, not when the model is in
+        assert not page.files.export_button.isEnabled() and page.status.text() == ""  # not "fake labels is ready"
+        drag(page.canvas, [(1, 20), (15, 20)])  # painting meanwhile renders nothing with the model being replaced
+        qtbot.wait(200)
+        assert page.output.pixmap().isNull()
+        with qtbot.waitSignal(page.service.model_loaded, timeout=WAIT_MS):
+            LOAD_GATE.set()
+    finally:
+        LOAD_GATE.set()
+    settle(qtbot, page)
+    assert not page.output.pixmap().isNull() and shows_canvas(page)
+
+
+def test_the_picker_says_loading_while_the_first_model_loads(qtbot, make_page):
+    page = make_page()
+    LOAD_GATE.clear()
+    try:
+        page.load_model("gated")
+        qtbot.wait(100)
+        combo = page.model_bar.combo
+        assert combo.currentIndex() == -1 and combo.placeholderText() == "Loading gated…"
+        assert "No sketch model" not in combo.placeholderText()
+        with qtbot.waitSignal(page.service.model_loaded, timeout=WAIT_MS):
+            LOAD_GATE.set()
+    finally:
+        LOAD_GATE.set()
+    assert page.model_bar.combo.currentText() == "gated"
+
+
+def test_an_empty_canvas_shows_a_hint_instead_of_a_render(qtbot, make_page):
+    """A one-colour map is nothing the model was trained on; the shipped one paints an ochre smear with bright bands
+    along two edges (zero padding on the strided convolutions' bottom/right sides, scaled up by instance norm)."""
+    page = make_page()
+    load(qtbot, page, "labels")
+    assert page.service.last_request_id == -1 and page.output.pixmap().isNull()
+    assert page.output.placeholder().startswith("Paint something")
+    drag(page.canvas, [(2, 2), (20, 20)])
+    settle(qtbot, page)
+    assert shows_canvas(page)
+    page.canvas.set_sketch(np.full((32, 32), 2, np.uint8))  # filled with one class: no shapes either
+    assert page.output.pixmap().isNull() and page.last_render is None and not page.files.export_button.isEnabled()
+    qtbot.wait(100)
+    assert page.output.pixmap().isNull()  # a render of the earlier canvas still in flight is not shown
+
+
+def test_export_dialogs_suggest_a_file_name_in_the_last_folder(qtbot, make_page, settings, tmp_path, monkeypatch):
+    asked = []
+    monkeypatch.setattr("ganstudio.ui.pages.sketch_files.QFileDialog.getSaveFileName",
+                        lambda _parent, _title, start, _filter: (asked.append(start), ("", ""))[1])
+    settings.setValue("sketch/dir", str(tmp_path))
+    page = make_page()
+    load(qtbot, page, str(tmp_path / "labels"))
+    drag(page.canvas, [(2, 2), (20, 20)])
+    settle(qtbot, page)
+    page.files.export_button.click()
+    page.files.pair_button.click()
+    page.files.ask_and_save()
+    render, pair, label_map = (Path(p) for p in asked)
+    assert render.parent == tmp_path and re.fullmatch(r"sketch-labels-\d{8}-\d{6}\.png", render.name)
+    assert re.fullmatch(r"sketch-labels-\d{8}-\d{6}-pair\.png", pair.name)
+    assert re.fullmatch(r"sketch-labels-\d{8}-\d{6}-labels\.png", label_map.name)
+    noon = time.mktime((2024, 5, 17, 12, 0, 0, 0, 0, -1))
+    assert suggested_name("", "/home/u/runs/my run/model", noon) == "sketch-my-run-20240517-120000.png"
+    assert suggested_name("pair", "/models/sketch-labels-pix2pixhd", noon) == \
+        "sketch-labels-pix2pixhd-20240517-120000-pair.png"

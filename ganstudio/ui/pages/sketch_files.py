@@ -1,9 +1,12 @@
 """The Sketch page's file row: load a photo (its edge or label map becomes the canvas), open/save label maps and
 edge sketches, export the render and the sketch|render pair. Reading runs on the service's job thread; every write
-is atomic, and a bad file leaves the canvas as it was, with a message saying why."""
+is atomic, and a bad file leaves the canvas as it was, with a message saying why. Save dialogs open in the last
+folder used with a name already filled in (sketch-<model>-<date>.png), so exporting twice never needs typing."""
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +21,16 @@ from ganstudio.core.sketch.sketch_io import (load_label_map, load_photo, load_sk
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 PNG_FILTER = "PNG images (*.png)"
+
+
+def suggested_name(what: str, model_path: str | None = None, now: float | None = None) -> str:
+    """"sketch-<model>-<YYYYmmdd-HHMMSS>-<what>.png": the model folder's name (a run's model/ by its run), a stamp,
+    so that exports sort by time and never overwrite one another, and what the file holds (empty for the render)."""
+    folder = Path(model_path or "")
+    model = folder.parent.name if folder.name == "model" else folder.name
+    model = re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-").removeprefix("sketch-")  # not "sketch-sketch-…"
+    parts = ["sketch", model, time.strftime("%Y%m%d-%H%M%S", time.localtime(now)), what]
+    return "-".join(p for p in parts if p) + ".png"
 
 
 def derive_from_photo(path: str, kind: str, palette: Palette | None, side: int) -> tuple[np.ndarray, list[str]]:
@@ -65,10 +78,13 @@ class SketchFileBar(QWidget):
         self.export_button.setEnabled(available)
         self.pair_button.setEnabled(available)
 
-    def _ask(self, title: str, save: bool, name_filter: str = PNG_FILTER) -> str:
-        """A file dialog starting in the last folder used; ".png" is added to a typed name; "" if cancelled."""
+    def _ask(self, title: str, save: bool, name_filter: str = PNG_FILTER, what: str = "") -> str:
+        """A file dialog starting in the last folder used (a save suggests suggested_name(what)); ".png" is added to
+        a typed name; "" if cancelled."""
         settings = self._page.settings
         start = str(settings.value("sketch/dir", str(Path.home())))
+        if save:
+            start = str(Path(start) / suggested_name(what, self._page.info.path if self._page.info else None))
         ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
         path, _ = ask(self, title, start, name_filter)
         if not path:
@@ -121,8 +137,9 @@ class SketchFileBar(QWidget):
         return True
 
     def ask_and_save(self) -> None:
-        path = self._ask("Save the label map (PNG of class ids)" if self._page.kind == "labels" else "Save the sketch",
-                         save=True)
+        labels = self._page.kind == "labels"
+        path = self._ask("Save the label map (PNG of class ids)" if labels else "Save the sketch", save=True,
+                         what="labels" if labels else "edges")
         if path:
             self.save_file(path)
 
@@ -132,6 +149,6 @@ class SketchFileBar(QWidget):
             self.export_render(path)
 
     def _on_pair_clicked(self) -> None:
-        path = self._ask("Export sketch | render", save=True)
+        path = self._ask("Export sketch | render", save=True, what="pair")
         if path and self._page.last_render is not None:
             self.export_pair(path)

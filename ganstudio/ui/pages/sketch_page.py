@@ -1,6 +1,7 @@
 """The Sketch page: paint a label map (named classes from the model's palette) or draw edges, and watch a pix2pix /
 pix2pixHD-lite model render a photo beside the canvas while you paint. Renders go through the SketchService (latest
-request wins), so the canvas never waits on the model; the canvas is autosaved per model kind and restored."""
+request wins), so the canvas never waits on the model; the canvas is autosaved per model kind and restored, and each
+kind keeps its undo history for the session. While another model loads, the old one's render is not shown."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ganstudio.core.sketch.sketch_io import autosave_path, read_autosave, save_p
 from ganstudio.ui.pages.model_page import ModelPage
 from ganstudio.ui.pages.sketch_files import SketchFileBar
 from ganstudio.ui.widgets.image_view import ImageView
+from ganstudio.ui.widgets.model_bar import folder_label
 from ganstudio.ui.widgets.shortcuts import add_shortcuts
 from ganstudio.ui.widgets.sketch_canvas import SketchCanvas
 from ganstudio.ui.widgets.sketch_model_bar import SketchModelBar
@@ -27,12 +29,17 @@ DEFAULT_SIDE = 256  # the canvas size before any model says its own
 AUTOSAVE_DELAY_MS = 1500  # after the last change: a stroke in progress is not written dozens of times
 FULL_RENDER_DELAY_MS = 250  # a canvas larger than the model renders drafts while painting, in full once it pauses
 NO_MODEL = "No model loaded: pick one above (or train one on the Train page). You can paint meanwhile."
+# A one-colour canvas is not rendered. The shipped models answer it with a flat ochre smear and bright bands along
+# the bottom and right edges: their strided convolutions pad with zeros on those two sides only, and on a constant
+# input that border is the only variation, which each instance norm then scales up to unit variance. Nor did they
+# see such a map in training (of 300 sampled label maps of the photos, one was over 90% background).
+EMPTY_CANVAS = ("Paint something: the render follows your first stroke (a canvas of one colour gives the model "
+                "no shapes to follow).")
 
 
 class SketchPage(ModelPage):
     model_bar_class = SketchModelBar
-    loading_text = "Loading the model…"
-    no_model_text = NO_MODEL
+    no_model_text = NO_MODEL  # while loading, the output names the model (load_model)
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None,
                  service: SketchService | None = None) -> None:
@@ -42,6 +49,7 @@ class SketchPage(ModelPage):
         self.last_render: np.ndarray | None = None
         self.kind, self.palette = self._remembered_kind()
         self._fitted_shape: tuple[int, ...] | None = None
+        self._loading = False  # a model is loading: renders would come from the one it replaces
         self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._full_render_timer = QTimer(self, singleShot=True, interval=FULL_RENDER_DELAY_MS)
         self._full_render_timer.timeout.connect(self._render)
@@ -55,7 +63,7 @@ class SketchPage(ModelPage):
     # ---- layout ---------------------------------------------------------------------------------------------
     def _build(self) -> None:
         self.canvas = SketchCanvas((DEFAULT_SIDE, DEFAULT_SIDE), self.kind, self.palette)
-        self.undo_action, self.redo_action = undo_actions(self.canvas.undo_stack, self)
+        self.undo_action, self.redo_action = undo_actions(self.canvas.undo_group, self)
         self.toolbar = SketchToolbar(self.undo_action, self.redo_action)
         self.palette_bar = SketchPaletteBar()
         self.scroll = QScrollArea()
@@ -173,7 +181,21 @@ class SketchPage(ModelPage):
     def show_placeholder(self, text: str) -> None:
         self.output.set_placeholder(text)
 
+    def load_model(self, path: str) -> None:
+        """The output shows no render until the new model's first: the old one's would pass for the new one's."""
+        super().load_model(path)
+        self._loading = True
+        self._show_no_render(f"Loading {folder_label(path)}…")
+        self.show_status("")  # "<old model> is ready" no longer is
+        self.variation.timing.clear()
+
+    def _on_service_load_failed(self, message: str) -> None:
+        super()._on_service_load_failed(message)
+        self._loading = False
+        self._render()  # the model still loaded, if any, carries on
+
     def model_ready(self, info: SketchModelInfo) -> None:
+        self._loading = False
         notes = list(info.notes) + self._switch_kind(info.input_kind, info.palette)
         self._fit_blank_canvas(info.native_size)
         h, w = self.canvas.array.shape
@@ -202,16 +224,15 @@ class SketchPage(ModelPage):
 
     def _switch_kind(self, kind: str, palette: Palette | None) -> list[str]:
         """Adopt the model's input kind and palette; returns notes for the status line."""
-        notes = []
         if kind != self.kind:
-            self.autosave()  # this kind's canvas waits in its own file for a model of its kind
+            self.autosave()  # this kind's canvas also waits in its own file, for the next session
             self.kind, self.palette = kind, palette
-            self.canvas.set_mode(kind, palette)
-            self.canvas.set_sketch(self._autosaved_or_blank(self.info.native_size), undoable=False)
+            # the other kind's canvas and undo history as this session left them, else its autosave
+            self.canvas.switch_mode(kind, palette, lambda: self._autosaved_or_blank(self.info.native_size))
         elif palette != self.palette:
             self.palette = palette
             self.canvas.set_mode(kind, palette)
-            notes += self._drop_unknown_classes()
+        notes = self._drop_unknown_classes()
         self.files.set_kind(kind)
         self._show_palette()
         self._save_settings()
@@ -233,10 +254,23 @@ class SketchPage(ModelPage):
 
     # ---- rendering, tools and files ---------------------------------------------------------------------------
     def _render(self, draft: bool = False) -> None:
-        if not self._shut_down:
-            self.service.render(self.canvas.array, self.variation.seed.value(), draft)
+        if self._shut_down or self._loading or self.info is None:
+            return
+        if self.canvas.is_uniform():
+            self._show_no_render(EMPTY_CANVAS)
+            return
+        self.service.render(self.canvas.array, self.variation.seed.value(), draft)
+
+    def _show_no_render(self, text: str) -> None:
+        """An empty output saying why (a model loading, an empty canvas); nothing to export meanwhile."""
+        self.last_render = None
+        self.output.clear()
+        self.output.set_placeholder(text)
+        self.files.set_render_available(False)
 
     def _on_service_rendered(self, image: np.ndarray, ms: float, draft: bool = False) -> None:
+        if self._loading or self.canvas.is_uniform():
+            return  # the old model's, or an earlier canvas's: the user cleared it since
         self.last_render = image
         self.output.set_image(image)
         self.variation.show_timing(ms, draft)

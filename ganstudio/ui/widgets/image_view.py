@@ -50,6 +50,10 @@ class ImageView(QWidget):
         self._placeholder = text
         self.update()
 
+    def placeholder(self) -> str:
+        """What shows while there is no image."""
+        return self._placeholder
+
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
         return QSize(260, 260)
 

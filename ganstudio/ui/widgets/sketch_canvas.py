@@ -1,16 +1,18 @@
 """The Sketch page's canvas: paints class ids (a label map) or ink/paper (an edge sketch) into a numpy array with
-brush, eraser, fill, rectangle, ellipse and pipette, on a real undo stack, zoomed nearest-neighbour.
+brush, eraser, fill, rectangle, ellipse and pipette, on a real undo stack, zoomed nearest-neighbour. Each mode (model
+kind) has its own pixels and undo history: switching to an edge model and back leaves the label map undoable.
 
 Painting is numpy on the array plus a repaint of the dirty rectangle, so strokes stay smooth while renders run
 elsewhere; each mouse move draws the whole segment from the previous position, so fast strokes have no gaps."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPen, QUndoStack
+from PySide6.QtGui import QColor, QPainter, QPen, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from ganstudio.core.sketch.drawing import Box, flood_mask, mask_box, paint_segment, shape_mask, union_box
@@ -41,8 +43,9 @@ class SketchCanvas(SketchPixelView):
                  parent: QWidget | None = None) -> None:
         fill = palette.background if mode == "labels" and palette else PAPER
         super().__init__(np.full(shape, fill, np.uint8), mode, palette if mode == "labels" else None, parent)
-        self.undo_stack = QUndoStack(self)
-        self.undo_stack.setUndoLimit(UNDO_LIMIT)
+        self.undo_group = QUndoGroup(self)  # undo/redo act on the active stack: the current mode's
+        self._parked: dict[str, tuple[np.ndarray, QUndoStack]] = {}  # the other modes' pixels and histories
+        self.undo_group.setActiveStack(self._new_stack())
         self.tool, self.brush_size = "brush", 8
         self.value = self._default_value()
         self._stroke: _Stroke | None = None
@@ -55,6 +58,17 @@ class SketchCanvas(SketchPixelView):
         self.setCursor(Qt.CursorShape.CrossCursor)
 
     # ---- state --------------------------------------------------------------------------------------------------
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """The current mode's undo history."""
+        return self.undo_group.activeStack()
+
+    def _new_stack(self) -> QUndoStack:
+        stack = QUndoStack(self)
+        stack.setUndoLimit(UNDO_LIMIT)
+        self.undo_group.addStack(stack)
+        return stack
+
     @property
     def array(self) -> np.ndarray:
         """The sketch itself (do not modify; copy it to keep it)."""
@@ -72,10 +86,26 @@ class SketchCanvas(SketchPixelView):
 
     def set_mode(self, mode: str, palette: Palette | None = None) -> None:
         """Switch between "labels" (with its palette) and "edges"; the pixels stay, only their display changes."""
+        switched = mode != self.mode  # the edge pen's ink is 0, the background class of most palettes: a no-op brush
         self.mode, self.palette = mode, palette if mode == "labels" else None
-        if mode != "labels" or palette is None or not 0 <= self.value < len(palette):
+        if switched or mode != "labels" or palette is None or not 0 <= self.value < len(palette):
             self.value = self._default_value()
         self._rebuild_display()
+
+    def switch_mode(self, mode: str, palette: Palette | None, fresh: Callable[[], np.ndarray]) -> None:
+        """Change to another mode's canvas: this mode's pixels and undo history are set aside, and the other mode's
+        come back as this session left them, or `fresh()` (called after the mode changed) with an empty history."""
+        self._parked[self.mode] = (self._array, self.undo_stack)
+        self.set_mode(mode, palette)
+        array, stack = self._parked.pop(mode, (None, None))
+        if stack is None:
+            array, stack = np.ascontiguousarray(fresh(), np.uint8), self._new_stack()
+        self.undo_group.setActiveStack(stack)
+        self._write(None, array)
+
+    def is_uniform(self) -> bool:
+        """One value everywhere (an empty canvas, or one filled wholly with a class): nothing a model can follow."""
+        return not (self._array != self._array.flat[0]).any()
 
     def set_tool(self, tool: str) -> None:
         if tool not in TOOLS:

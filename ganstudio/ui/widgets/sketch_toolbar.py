@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox, QToolButton,
                                QWidget)
 
@@ -31,8 +31,9 @@ class UndoStackAction(QAction):
         self.setToolTip(f"{self._verb} {text.lower()} ({self._keys[0]})".replace("  ", " "))
 
 
-def undo_actions(stack: QUndoStack, parent: QWidget) -> tuple[QAction, QAction]:
-    """Undo (Ctrl+Z) and redo (Ctrl+Shift+Z, Ctrl+Y) for `stack`, active while `parent` (the page) is shown."""
+def undo_actions(stack: QUndoStack | QUndoGroup, parent: QWidget) -> tuple[QAction, QAction]:
+    """Undo (Ctrl+Z) and redo (Ctrl+Shift+Z, Ctrl+Y) for `stack` (or a group's active stack), active while `parent`
+    (the page) is shown."""
     undo = UndoStackAction("Undo", ("Ctrl+Z",), parent)
     redo = UndoStackAction("Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), parent)
     undo.triggered.connect(stack.undo)
