@@ -36,11 +36,25 @@ class HistoryLoaded:
     step: int
 
 
+@dataclass(frozen=True)
+class SavedGrids:
+    """The run's samples/ folder ("" when the run saves no samples) and the grids already in it: their steps (up to
+    the step a resumed run goes on from) and the newest one and the real one, read, so a resumed run shows its
+    previews before the networks are even built."""
+
+    folder: str
+    steps: list[int]
+    newest: object = None  # uint8 (H, W, C) or None
+    real: object = None
+
+
 class EventBridge(QObject):
     prepared = Signal(object)  # Prepared
     history_loaded = Signal(object)  # HistoryLoaded
+    saved_grids = Signal(object)  # SavedGrids
     started = Signal(object)  # events.Started
     steps_logged = Signal(list)  # list[events.StepLogged] since the last delivery, oldest first
+    preview_steps = Signal(list)  # steps of every generated preview since the last delivery, even those coalesced
     preview_ready = Signal(object)  # events.PreviewReady, the latest of its kind
     metric_computed = Signal(object)  # events.MetricComputed
     checkpoint_saved = Signal(object)  # events.CheckpointSaved
@@ -92,26 +106,31 @@ class EventBridge(QObject):
         with self._lock:
             events, self._pending = self._pending, []
         self._last_drain = time.perf_counter()
-        steps, previews, endings = [], {}, []
+        steps, previews, endings, grid_steps = [], {}, [], []
         for event in events:
             if isinstance(event, ev.StepLogged):
                 steps.append(event)
             elif isinstance(event, ev.PreviewReady):
                 previews[event.kind] = event
+                if event.kind == "fake":  # samples/ holds a grid of each, so the step slider lists them all
+                    grid_steps.append(event.step)
             elif isinstance(event, (ev.Finished, ev.Failed)):
                 endings.append(event)
             else:
                 self._deliver(event)
         if steps:
             self.steps_logged.emit(steps)
+        if grid_steps:
+            self.preview_steps.emit(grid_steps)
         for preview in previews.values():
             self.preview_ready.emit(preview)
         for event in endings:
             self._deliver(event)
 
     def _deliver(self, event) -> None:
-        signal_for = {Prepared: self.prepared, HistoryLoaded: self.history_loaded, ev.Started: self.started,
-                      ev.MetricComputed: self.metric_computed, ev.CheckpointSaved: self.checkpoint_saved,
+        signal_for = {Prepared: self.prepared, HistoryLoaded: self.history_loaded, SavedGrids: self.saved_grids,
+                      ev.Started: self.started, ev.MetricComputed: self.metric_computed,
+                      ev.CheckpointSaved: self.checkpoint_saved,
                       ev.AlarmRaised: self.alarm_raised, ev.LearningRatesChanged: self.learning_rates_changed,
                       ev.Finished: self.finished}
         if isinstance(event, ev.Notice):

@@ -18,7 +18,7 @@ from ganstudio.core.training import events as ev
 from ganstudio.core.training.control import Control
 from ganstudio.core.errors import StudioError
 from ganstudio.core.training.run_request import RunRequest
-from ganstudio.workers.event_bridge import EventBridge, HistoryLoaded, Prepared
+from ganstudio.workers.event_bridge import EventBridge, HistoryLoaded, Prepared, SavedGrids
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +110,8 @@ class TrainingWorker(QObject):
         config, data = prepared.config, prepared.data
         self.events(Prepared(dataclasses.asdict(config), str(job.run_dir), len(data), list(data.skipped)))
         self._post_skipped(data.skipped)
-        if job.resume:
-            self._post_history(Path(job.run_dir))
+        resumes_at = self._post_history(Path(job.run_dir)) if job.resume else 0
+        self._post_saved_grids(job, resumes_at)
         return make_trainer(prepared, [self.events], control)
 
     def _post_skipped(self, skipped: list[str]) -> None:
@@ -120,9 +120,9 @@ class TrainingWorker(QObject):
             more = f" and {len(skipped) - 3} more" if len(skipped) > 3 else ""
             self.events(ev.Notice(0, f"Skipped {len(skipped)} unreadable files: {examples}{more}."))
 
-    def _post_history(self, run_dir: Path) -> None:
+    def _post_history(self, run_dir: Path) -> int:
         """Send the loss history of the checkpoint the run will resume from (the newest intact one: the Trainer
-        says which damaged ones it passed over) so the curves continue before new steps arrive."""
+        says which damaged ones it passed over) so the curves continue before new steps arrive; return its step."""
         from ganstudio.ml.training.checkpoint_check import newest_intact
         from ganstudio.ml.training.checkpoints import CheckpointStore
 
@@ -131,3 +131,18 @@ class TrainingWorker(QObject):
             history, _ = CheckpointStore.load_extras(latest.path)
             history.truncate(latest.step)
             self.events(HistoryLoaded(history, latest.step))
+        return latest.step if latest is not None else 0
+
+    def _post_saved_grids(self, job: TrainJob, resumes_at: int) -> None:
+        """Tell the page where this run's grids go and which are there already (a resumed run's, up to the step it
+        goes on from), with the newest and the real one read here, off the GUI thread, to show before training."""
+        from ganstudio.core.training.sample_folder import REAL_NAME, grid_path, read_grid, saved_steps
+
+        if not job.samples:
+            self.events(SavedGrids("", []))
+            return
+        folder = Path(job.run_dir) / "samples"
+        steps = saved_steps(folder, upto=resumes_at) if resumes_at else []
+        newest = read_grid(grid_path(folder, steps[-1])) if steps else None
+        real = read_grid(folder / REAL_NAME) if resumes_at else None
+        self.events(SavedGrids(str(folder), steps, newest, real))

@@ -157,6 +157,7 @@ class TrainPage(QWidget):
                      "learning_rates_changed", "alarm_raised", "checkpoint_saved", "metric_computed", "finished",
                      "failed"):
             getattr(events, name).connect(getattr(self, f"_on_worker_{name}"))
+        self.previews.follow(events)  # saved grids and every grid's step, for its step slider
         self.form.learning_rates_changed.connect(self._on_form_learning_rates_changed)
         self.form.recipe_box.currentIndexChanged.connect(self._on_form_recipe_changed)
         self.data_check.noted.connect(self._log.add)
