@@ -86,9 +86,26 @@ def test_paired_recipes_show_the_direction_for_ab_folders_only(make_page, tmp_pa
     assert form.is_shown("z_dim") and not form._form.isRowVisible(form.pairs_note)
 
 
-def test_a_photo_folder_is_flagged_for_a_paired_recipe(make_page):
+def photo_folder(root):
+    for i in range(3):
+        Image.fromarray(np.full((16, 16, 3), 90, np.uint8)).save(_mkdir(root) / f"{i}.png")
+    return root
+
+
+def test_paired_recipes_offer_no_photo_sets(make_page):
     page = make_page()
-    choose(page, "pix2pixhd")  # the built-in flowers are photos, not pairs
+    form = page.form
+    box = form.dataset_box
+    offered = lambda: [box.itemText(i) for i in range(box.count()) if not box.view().isRowHidden(i)]  # noqa: E731
+    assert any("lower" in text.lower() for text in offered())  # dcgan: the built-in flowers are offered
+    choose(page, "pix2pix")
+    assert not any("flower" in text.lower() or "mnist" in text.lower() for text in offered())
+    assert not form.has_dataset() and "Choose a paired folder" in form.pairs_note.text()
+
+
+def test_a_photo_folder_is_flagged_for_a_paired_recipe(make_page, tmp_path):
+    page = make_page(photo_folder(tmp_path / "photos"))
+    choose(page, "pix2pixhd", tmp_path / "photos")
     assert "Not a paired folder" in page.form.pairs_note.text()
 
 
@@ -119,13 +136,20 @@ def test_problems_are_confirmed_before_training(qtbot, make_page, tmp_path):
     assert "Training anyway" in log_text(accepted)
 
 
-def test_a_folder_that_is_not_paired_shows_the_error_and_does_not_start(qtbot, make_page):
-    page = make_page()
-    choose(page, "pix2pix")  # built-in flowers
+def test_a_folder_that_is_not_paired_shows_the_error_and_does_not_start(qtbot, make_page, tmp_path):
+    page = make_page(photo_folder(tmp_path / "photos"))
+    choose(page, "pix2pix", tmp_path / "photos")
     page.start_checked()
     qtbot.waitUntil(lambda: page.state == "idle", timeout=10_000)
     assert page.started == [] and "not a paired data set" in page._error.text()
     assert page.buttons["start"].isEnabled()
+
+
+def test_start_without_a_paired_folder_asks_for_one(make_page):
+    page = make_page()
+    choose(page, "pix2pix")
+    page.start_checked()
+    assert page.started == [] and "Choose a data set first: Choose a paired folder" in page._error.text()
 
 
 def test_stop_cancels_a_slow_check(qtbot, make_page, tmp_path):

@@ -105,13 +105,18 @@ def paired_layout_kind(dataset: DatasetSpec | str) -> str | None:
 
 
 def data_kinds(folder: str) -> frozenset:
-    """What a folder can train: {"speech"} for speech folders, else {"images"} and "captions" when images have
-    captions beside them (Oxford/CUB text_c10 or same-named .txt files)."""
+    """What a folder can train: {"speech"} for speech folders, else {"images"}, plus "captions" when images have
+    captions beside them (Oxford/CUB text_c10 or same-named .txt files) and "pairs" for pix2pix / pix2pixHD layouts."""
     from ganstudio.core.captions.data import detect_captioned
 
     if is_speech_data(folder):
         return frozenset({"speech"})
-    return frozenset({"images", "captions"} if detect_captioned(folder) else {"images"})
+    kinds = {"images"}
+    if detect_captioned(folder):
+        kinds.add("captions")
+    if paired_layout_kind(folder):
+        kinds.add("pairs")
+    return frozenset(kinds)
 
 
 def is_speech_data(folder: str) -> bool:

@@ -25,6 +25,8 @@ PAIRS_TEXT = {
     "pix2pix": "pix2pix A|B folder. Every file is checked when you press Start.",
     "pix2pixhd": "pix2pixHD label/image folders. Every file is checked when you press Start.",
     None: "Not a paired folder: choose one with train/ (A|B images) or train_label/ + train_img/.",
+    "no pairs": "Choose a paired folder: train/ with A|B images, or train_label/ + train_img/ (`ganstudio make-pairs` "
+                "derives one from any photo folder).",
     "speech": "Speech folder: clean speech with noise/ (mixed on the fly) or noisy/ (pairs).",
     "not speech": "Choose a speech folder: clean/ + noise/ or clean/ + noisy/ (`ganstudio make-speech-corpus` "
                   "builds one from Debian's speech and noise packages).",
@@ -113,7 +115,9 @@ class TrainForm(QWidget):
         return getattr(self._recipes.get(recipe), "preview_title", GENERATED_TITLE)
 
     def data_kind(self) -> str:
-        """What the chosen recipe trains on: "images", "speech" or "captions"."""
+        """What the chosen recipe trains on: "images", "speech", "captions" or "pairs" (the picker lists only those)."""
+        if self.is_paired():
+            return "pairs"
         return getattr(self._recipes.get(self.recipe()), "data_kind", "images")
 
     def is_speech(self) -> bool:
@@ -271,7 +275,7 @@ class TrainForm(QWidget):
         speech (SEGAN trains on 16,384-sample windows)."""
         paired = self.is_paired()
         speech = self.is_speech()
-        kind = self._layout_kind() if paired else None
+        kind = (self._layout_kind() if self.has_dataset() else "no pairs") if paired else None
         self._direction_shown = kind == "pix2pix"
         self._form.setRowVisible(self.direction, self._direction_shown)
         if speech:
