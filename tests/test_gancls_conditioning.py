@@ -57,3 +57,23 @@ def test_a_run_with_both_signals_trains_logs_the_matching_term_and_exports(tmp_p
     assert manifest.config["d_condition"] == "projection" and manifest.config["match_weight"] == 1.0
     match = trainer.history.series["match"]
     assert len(match) == 2 and all(np.isfinite(match))
+
+
+def test_the_mode_seeking_term_is_large_for_identical_images_and_small_for_images_as_far_apart_as_their_z():
+    from ganstudio.ml.recipes.gancls import mode_seeking_loss
+
+    rng = np.random.default_rng(0)
+    z_a, z_b = rng.standard_normal((2, 4, 8)).astype(np.float32)
+    image = rng.uniform(-1, 1, (4, 6, 6, 3)).astype(np.float32)
+    collapsed = float(mode_seeking_loss(image, image, z_a, z_b))  # z ignored: the term the generator must shed
+    apart = float(mode_seeking_loss(image, -image, z_a, z_b))
+    assert apart < 2.0 < 1e4 < collapsed
+
+
+@pytest.mark.slow
+def test_a_run_with_the_mode_seeking_term_logs_it(tmp_path):
+    from caption_fixtures import train_tiny_gancls
+
+    model_dir, trainer = train_tiny_gancls(tmp_path, steps=2, with_trainer=True, ms_weight=1.0)
+    seeking = trainer.history.series["mode_seeking"]
+    assert len(seeking) == 2 and all(np.isfinite(seeking))

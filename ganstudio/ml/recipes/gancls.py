@@ -75,6 +75,17 @@ def matching_loss(image_model, fake, text):
     return t.reduce_mean(ce(labels, scores) + ce(labels, t.transpose(scores)))
 
 
+MS_EPS = 1e-5  # keeps the mode-seeking term finite when two images coincide (MSGAN's ε)
+
+
+def mode_seeking_loss(image_a, image_b, z_a, z_b):
+    """MSGAN's term (Mao et al. 2019): 1 / (mean |G(c, z₁) − G(c, z₂)| / mean |z₁ − z₂|). Minimising it pushes
+    images of one caption apart in proportion to their z's: without it GAN-CLS's G learns to ignore z."""
+    t = tf()
+    images = t.reduce_mean(t.abs(t.cast(image_a, t.float32) - t.cast(image_b, t.float32)))
+    return 1.0 / (images / t.reduce_mean(t.abs(z_a - z_b)) + MS_EPS)
+
+
 def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas: int):
     import keras
 
@@ -84,11 +95,11 @@ def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas
     loss = gan_losses.get(config.loss or "ns")
     image_model = frozen_image_encoder(config) if config.match_weight else None
 
-    def generate(text):
+    def generate(text, with_z=False):
         n = t.shape(text)[0]
         z = image_gan.sample_z(rng, n, config.z_dim, config.prior)
         image, stats = with_stats([z, text, rng.normal((n, config.ca_dim))], training=True)
-        return image, kl_divergence(stats)
+        return (image, kl_divergence(stats), z) if with_z else (image, kl_divergence(stats))
 
     def g_term(fake, text):
         logits = D([fake, text], training=True)
@@ -103,9 +114,14 @@ def make_step(models: dict, optimizers: dict, rng, config: TrainConfig, replicas
         return d_real + 0.5 * (d_fake + d_wrong), {"d_real": d_real, "d_fake": d_fake, "d_wrong": d_wrong}
 
     def g_loss(photos, text):  # noqa: ARG001
-        fake, kl = generate(text)
+        fake, kl, z = generate(text, with_z=True)
         adv = g_term(fake, text)
         total, parts = adv + config.kl_weight * kl, {"g_adv": adv, "kl": kl}
+        if config.ms_weight:  # a second z for half the batch's captions: +½ a generator pass, not +1
+            half = t.shape(text)[0] // 2
+            other, _, z_other = generate(text[:half], with_z=True)
+            parts["mode_seeking"] = mode_seeking_loss(fake[:half], other, z[:half], z_other)
+            total += config.ms_weight * parts["mode_seeking"]
         if image_model is not None:
             parts["match"] = matching_loss(image_model, fake, text)
             total += config.match_weight * parts["match"]
@@ -176,7 +192,7 @@ def check_config(config: TrainConfig) -> None:
 register(Recipe(
     name="gan-cls", title="GAN-CLS (text → image)",
     description="Text-to-image GAN (book ch. 9, Reed et al. 2016): a frozen text encoder's caption embedding and z "
-                "make a 64×64 image; matching-aware discriminator, GAN-INT and conditioning augmentation.",
+                "make a 64×64 image; matching-aware discriminator, GAN-INT, conditioning augmentation and, optionally, a mode-seeking term.",
     build=build, make_step=make_step, family=TEXT, decode_batch=decode_batch, init_fixed=init_fixed,
     make_preview=make_preview, check=check_config, data_kind="captions", bundle=bundle,
     model_kind=MODEL_KIND, losses=("ns", "lsgan", "hinge"),

@@ -138,6 +138,10 @@ class TrainConfig:
     match_weight: float = hp(0.0, "weight of the sentence-matching loss (AttnGAN's DAMSM): the frozen text encoder's "
                              "image side must pick each generated image's own caption among the batch's (0: off)",
                              low=0.0, high=100.0, families=(TEXT,), form=True, title="Matching weight")
+    ms_weight: float = hp(0.0, "weight of the mode-seeking term (Mao et al. 2019, MSGAN): two z's under one caption "
+                          "must give images as far apart as the z's are, so a prompt's grid is not one flower "
+                          "repeated (0: off)", low=0.0, high=100.0, families=(TEXT,), form=True,
+                          title="Mode-seeking weight")
     # ---- speech enhancement (SEGAN): 16,384-sample windows at 16 kHz (SPEC §16 #35: samples, not seconds) ---------
     window: int = hp(16384, "samples per training window at 16 kHz", low=1024, high=2**18, families=(SPEECH,))
     variant: str = hp("book", "book (5 layers, stride 4) or paper (11 layers, stride 2)", choices=("book", "paper"),
