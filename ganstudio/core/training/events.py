@@ -23,6 +23,7 @@ class StepLogged:
     steps_per_s: float  # sinks derive images/s (× batch size) and the ETA from it
     elapsed_s: float
     lrs: dict[str, float] = field(default_factory=dict)  # by config field: lr_g, lr_d, …
+    images: int = 0  # images (windows, pairs) this step trained on, counted over all replicas: the global batch
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ class Notice:
 
 @dataclass(frozen=True)
 class LearningRatesChanged:
-    """The Trainer changed learning rates itself (NaN rollback) or applied a user's change: forms show these."""
+    """The Trainer changed learning rates itself (NaN rollback), applied a user's change, or resumed with rates
+    other than the stored config's (changed mid-run before the checkpoint): forms show these."""
 
     step: int
     lrs: dict[str, float]  # by config field: lr_g, lr_d, …

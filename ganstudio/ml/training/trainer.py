@@ -97,6 +97,8 @@ class Trainer:
         latest, damaged = self._restore_newest_intact() if self.resume else (None, [])
         if damaged:
             self._emit(ev.Notice(self.step, f"{_sentence(damaged)}; resuming from {latest.step}."))
+        if latest:
+            self._say_restored_lrs(latest.step)
         if not latest:
             if self.config.init_generator:
                 self._load_generator_weights(Path(self.config.init_generator))
@@ -164,6 +166,13 @@ class Trainer:
         self.step = int(self.step_var.numpy())
         self.history.truncate(self.step)
         self.alarms.replay(self.history.steps, self.history.series)
+
+    def _say_restored_lrs(self, checkpoint_step: int) -> None:
+        """A rate changed mid-run (from the Train page, or halved after a NaN) is restored with its optimizer, while the
+        stored config keeps the run's first rates: say what the run really uses, so forms showing the config follow."""
+        lrs = self._lrs()
+        if any(not math.isclose(value, getattr(self.config, key), rel_tol=1e-5) for key, value in lrs.items()):
+            self._emit(ev.LearningRatesChanged(self.step, lrs, f"as checkpoint {checkpoint_step} left them"))
 
     def _restore_newest_intact(self) -> tuple[CheckpointInfo | None, list[str]]:
         """Restore the newest checkpoint that reads back whole (checkpoint_check.py); returns it (None when the run
