@@ -231,16 +231,19 @@ class TrainPage(QWidget):
 
     def _on_worker_history_loaded(self, loaded) -> None:
         self.loss_plot.set_history(loaded.history)
+        self.controls.show_step(loaded.step)  # a run resumed paused stands at its checkpoint's step, not 0
 
     def _on_worker_started(self, started) -> None:
         self.stats.set_device(started.device)
         self.stats.set_run(started.step, started.total_steps, self._batch_size)
+        self.controls.show_step(started.step)
         verb = f"Resumed at step {started.step:,}" if started.resumed else "Started"
         self._log.add(f"{verb} on {started.device}")
 
     def _on_worker_steps_logged(self, logged: list) -> None:
         self.loss_plot.append_steps(logged)
         self.stats.update_from(logged[-1])
+        self.controls.show_step(logged[-1].step)  # steps that finish after Pause, and each Step once
 
     def _on_worker_preview_ready(self, preview) -> None:
         self.previews.show_preview(preview)
@@ -306,7 +309,7 @@ class TrainPage(QWidget):
 
     def _set_state(self, state: str) -> None:
         self.state = state
-        self.controls.set_state(state)
+        self.controls.set_state(state, self.stats.step)
         self.form.set_running(state != "idle")
 
     def _show_error(self, text: str) -> None:

@@ -64,8 +64,11 @@ class RunStats(QWidget):
         self._labels["Device"].setText(description)
 
     def set_run(self, step: int, total_steps: int, batch_size: int) -> None:
-        """Called when the run starts (step > 0 after a resume)."""
+        """Called when the run starts (step > 0 after a resume). Keeps the learning rates: a resume reports the ones
+        its checkpoint left just before it starts (reset() before each run clears them)."""
+        rates = self.text("Learning rates")
         self.reset(total_steps, batch_size)
+        self._labels["Learning rates"].setText(rates)
         self.step = step
         self._show_step()
 
