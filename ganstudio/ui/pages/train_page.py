@@ -10,12 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from ganstudio.core.errors import StudioError
 from ganstudio.paths import runs_dir
 from ganstudio.ui.widgets.alarm_notice import AlarmNotice, title_of
 from ganstudio.ui.widgets.data_check_gate import DataCheckGate, ask_train_anyway
+from ganstudio.ui.widgets.fit_width import shrinkable
 from ganstudio.ui.widgets.loss_plot import LossPlot
 from ganstudio.ui.widgets.run_stats import RunLog, RunStats
 from ganstudio.ui.widgets.run_controls import RunControls
@@ -142,11 +143,17 @@ class TrainPage(QWidget):
         column.addWidget(self._error)
         column.addWidget(group("Progress", self.stats))
         column.addWidget(group("Log", self._log), 1)
+        # Text that grows during a run wraps instead of widening the panel, and the panel is never wider than the
+        # scroll area (Ignored): with the scroll bar merely hidden, a wider panel cut the buttons off and a focus
+        # change scrolled it sideways.
+        shrinkable(self._error, self.controls.status, self.form.pairs_note, *self.stats.value_labels())
+        panel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         scroll = QScrollArea()
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(panel.sizeHint().width() + 16)
+        scroll.setMinimumWidth(panel.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                               + 2 * scroll.frameWidth())
         return scroll
 
     def _connect(self) -> None:
@@ -314,6 +321,7 @@ class TrainPage(QWidget):
 
     def _show_error(self, text: str) -> None:
         self._error.setText(text)
+        self._error.setToolTip(text)  # whole, should a long word be cut at the panel's edge
         self._error.show()
 
     def _ask_folder_dialog(self) -> str | None:

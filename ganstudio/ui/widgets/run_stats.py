@@ -57,6 +57,10 @@ class RunStats(QWidget):
         self.progress.setRange(0, max(1, total_steps))
         self.progress.setValue(0)
 
+    def value_labels(self) -> list[QLabel]:
+        """The labels showing the figures (the page lets them wrap rather than widen its panel)."""
+        return list(self._labels.values())
+
     def text(self, field: str) -> str:
         return self._labels[field].text()
 
