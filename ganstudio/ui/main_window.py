@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget
 
@@ -39,7 +39,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._device_label)
         self._add_page_shortcuts()
         self.show_page(self._remembered_page())
-        self.resize(1200, 780)
+        # The first size, on screens that have room; a 1024×700 laptop (with panels) gets what it has, and every
+        # page fits in that (tests/test_window_size.py).
+        self.resize(QSize(1200, 780).boundedTo(self.screen().availableGeometry().size()))
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)

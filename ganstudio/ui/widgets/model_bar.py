@@ -17,6 +17,7 @@ from ganstudio.ui.widgets.runs_watcher import RunsWatcher
 
 AUTOLOAD_DELAY_MS = 300  # the first load imports TensorFlow, which holds the GIL for seconds: let the window paint
 REFRESH_RETRY_MS = 1000
+MIN_NAME_CHARS = 24  # the combo's narrowest: a typical model name; longer ones show when it is wider
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,12 @@ class ModelBar(QWidget):
     def _build(self) -> None:
         self.combo = QComboBox()
         self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # Sized to its longest entry or its placeholder (a hint), one long name made the page (and so the window)
+        # wider than a 1024-px screen; it still grows with the page, cuts what does not fit with "…", and each
+        # entry's path is its tooltip.
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(MIN_NAME_CHARS)
+        self.combo.setMinimumWidth(self.combo.fontMetrics().averageCharWidth() * MIN_NAME_CHARS + 40)  # + arrow
         self.combo.setPlaceholderText(self.spec.placeholder)
         self.open_button = QPushButton(self.spec.open_text)
         self.open_button.setToolTip(self.spec.open_tooltip)

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox, QToolButton,
                                QWidget)
 
+from ganstudio.ui.widgets.flow_layout import flow_row
 from ganstudio.ui.widgets.shortcuts import add_shortcuts
 
 TOOL_BUTTONS = (("brush", "Brush", "B"), ("eraser", "Eraser", "E"), ("fill", "Fill", "F"),
@@ -58,25 +59,19 @@ class SketchToolbar(QWidget):
 
     def __init__(self, undo_action: QAction, redo_action: QAction, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
         self.tool_buttons: dict[str, QToolButton] = {}
         self._group = QButtonGroup(self)
-        for tool, name, key in TOOL_BUTTONS:
-            row.addWidget(self._tool_button(tool, name, key))
+        tools = [self._tool_button(tool, name, key) for tool, name, key in TOOL_BUTTONS]
         self.size_slider = QSlider(Qt.Orientation.Horizontal)
         self.size_slider.setRange(1, MAX_BRUSH)
         self.size_slider.setFixedWidth(120)
         self.size_label = QLabel("")
         self.size_label.setMinimumWidth(40)
-        row.addSpacing(8)
-        row.addWidget(QLabel("Size"))
-        row.addWidget(self.size_slider)
-        row.addWidget(self.size_label)
+        undo_redo = []
         for action in (undo_action, redo_action):
             button = QToolButton()
             button.setDefaultAction(action)
-            row.addWidget(button)
+            undo_redo.append(button)
         self.clear_button = QPushButton("Clear")
         self.zoom_out_button, self.zoom_in_button = QPushButton("−"), QPushButton("+")
         self.fit_button = QPushButton("Fit")
@@ -85,13 +80,14 @@ class SketchToolbar(QWidget):
         self.zoom_label = QLabel("100%")
         self.zoom_label.setMinimumWidth(44)
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        for widget in (self.clear_button, QLabel("Zoom"), self.zoom_out_button, self.zoom_label, self.zoom_in_button,
-                       self.fit_button):
-            row.addWidget(widget)
         for button in (self.zoom_out_button, self.zoom_in_button):
             button.setFixedWidth(28)
             button.setToolTip("Zoom (Ctrl+wheel on the canvas)")
-        row.addStretch(1)
+        # Groups that wrap as wholes: one row on a wide window, two below ~1,000 px (a 1024-px screen's Sketch page).
+        flow_row(_row(*tools), _row(QLabel("Size"), self.size_slider, self.size_label),
+                 _row(*undo_redo, self.clear_button),
+                 _row(QLabel("Zoom"), self.zoom_out_button, self.zoom_label, self.zoom_in_button, self.fit_button),
+                 parent=self)
         self.size_slider.valueChanged.connect(self._on_size_slider_value_changed)
         self.clear_button.clicked.connect(self.clear_requested)
         self.zoom_in_button.clicked.connect(self.zoom_in_requested)
@@ -127,6 +123,15 @@ class SketchToolbar(QWidget):
     def _on_size_slider_value_changed(self, size: int) -> None:
         self.size_label.setText(f"{size} px")
         self.brush_size_changed.emit(size)
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    group = QWidget()
+    row = QHBoxLayout(group)
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    return group
 
 
 class VariationControls(QWidget):
