@@ -208,6 +208,7 @@ def test_save_load_round_trip(tmp_path):
     np.testing.assert_allclose(loaded([x, labels]), d([x, labels]), rtol=1e-6, atol=1e-6)
 
     g = mlp_generator(4, 16, 3, hidden=8)
-    save_model(g, Manifest(kind="generator", recipe="gan", title="g", config={}), tmp_path / "g", "generator.keras")
+    config = {"recipe": "gan", "z_dim": 4, "image_size": 16, "channels": 3, "num_classes": 0}  # what load checks
+    save_model(g, Manifest(kind="generator", recipe="gan", title="g", config=config), tmp_path / "g", "generator.keras")
     z = np.random.default_rng(2).normal(size=(2, 4)).astype("float32")
     np.testing.assert_allclose(load_model(tmp_path / "g", kind="generator")[0](z), g(z), rtol=1e-6, atol=1e-6)

@@ -141,6 +141,7 @@ def test_a_checkpoint_saved_without_dropout_seed_states_still_resumes(unet_l1_ev
     state = run_dir / "checkpoints" / "ckpt-000000002" / "state"
     old._legacy_checkpoint.write(str(state))  # what the trainer wrote before it kept the seed states
     assert not any(name.startswith("seeds/") for name, _ in tf().train.list_variables(str(state)))
+    old.lock.release()  # done with the folder, as a finished run is: the resume below is its one writer
     events = []
     Trainer(config, data, run_dir, 3, sinks=[events.append], device="cpu", resume=True).run()
     assert isinstance(events[-1], Finished) and events[-1].step == 3
