@@ -18,22 +18,17 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ganstudio.speech_corpus import sources
+    from ganstudio.speech_corpus import preflight
     from ganstudio.speech_corpus.builder import CorpusPlan, build_corpus
-    from ganstudio.speech_corpus.tts import available_voices
 
     out = Path(args.out)
     if out.exists() and any(out.iterdir()):
         print(f"error: {out} is not empty; choose a new folder", file=sys.stderr)
         return 2
-    missing = sources.missing_packages()
-    if missing or not available_voices():
-        print("note: for the full corpus install: sudo apt-get install asterisk-core-sounds-en-wav "
-              "asterisk-core-sounds-es-wav asterisk-core-sounds-fr-wav asterisk-core-sounds-it-wav "
-              "asterisk-core-sounds-ru-wav klettres-data openttd-opensfx flite espeak-ng festival "
-              "festvox-us-slt-hts festvox-kallpc16k lincity-ng-data minetest-data extremetuxracer-data",
-              file=sys.stderr)
-    if not sources.real_speakers() and not available_voices():
+    note = preflight.install_note()
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    if not preflight.has_speech():
         print("error: no speech sources found (see the note above)", file=sys.stderr)
         return 1
     summary = build_corpus(out, CorpusPlan(seed=args.seed, tts_utterances_per_voice=args.tts_per_voice))

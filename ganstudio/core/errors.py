@@ -25,3 +25,13 @@ class ModelFileError(StudioError):
 
 class RunFolderError(StudioError):
     """A training run folder cannot be used as asked (wrong recipe, unwritable, already in use)."""
+
+
+class Cancelled(Exception):
+    """Long work stopped because its caller's cancel check said so: not a failure, so nothing is reported."""
+
+
+def check_cancelled(cancelled) -> None:
+    """Raise Cancelled when the optional `cancelled()` check says so (long loops call this between items)."""
+    if cancelled is not None and cancelled():
+        raise Cancelled()

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ganstudio.core.atomic import write_text_atomic
+from ganstudio.core.errors import check_cancelled
 from ganstudio.core.speech.noise_mix import SYNTHETIC_NOISES, babble, mix_at_snr, synthetic_noise
 from ganstudio.speech_corpus import opensfx, sound_packs, sources, texts, tts
 from ganstudio.core.image_data.splits import is_held_out
@@ -33,33 +34,71 @@ class CorpusPlan:
     val_mixtures: int = 16
 
 
-def build_corpus(out: Path, plan: CorpusPlan = CorpusPlan(), say: Callable[[str], None] = print) -> dict:
-    """Writes the corpus under `out` and returns its summary (also saved as out/corpus.json)."""
+def build_corpus(out: Path, plan: CorpusPlan = CorpusPlan(), say: Callable[[str], None] = print,
+                 progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> dict:
+    """Writes the corpus under `out` and returns its summary (also saved as out/corpus.json).
+
+    `progress(done, total)` counts one step per speaker, per TTS voice and per written part (train speech, noise, val,
+    test); `cancelled()` is asked between utterances and files and raises core.errors.Cancelled (files written so far
+    stay: the Train page builds into a temp folder it removes)."""
     from ganstudio.core.speech.audio_files import write_audio
 
     rng = np.random.default_rng(plan.seed)
+    speakers, voices = sources.real_speakers(), tts.available_voices()
+    steps = _Steps(len(speakers) + len(voices) + WRITTEN_PARTS, progress, cancelled)
     summary: dict = {"plan": plan.__dict__, "rate": RATE, "missing_packages": sources.missing_packages(), "sources": {}}
     train, test_speech = [], []
-    for speaker in sources.real_speakers():
-        utterances = list(_real_utterances(speaker, plan, rng))
+    for speaker in speakers:
+        utterances = []
+        for utterance in _real_utterances(speaker, plan, rng):  # a speaker has hundreds of clips: cancel between them
+            steps.check()
+            utterances.append(utterance)
         (test_speech if speaker.held_out else train).extend((speaker.name, u) for u in utterances)
         summary["sources"][speaker.name] = _describe(utterances, "test" if speaker.held_out else "train")
         say(f"{speaker.name}: {len(utterances)} utterances")
-    train += _tts_utterances(plan, rng, summary, say)
+        steps.advance()
+    train += _tts_utterances(plan, rng, summary, say, voices, steps)
     is_val = [is_held_out(f"{name}/{i}", 0.02) for i, (name, _) in enumerate(train)]
     val = [item for item, v in zip(train, is_val) if v][:plan.val_mixtures]  # never trained on: preview clips
     train = [item for item, v in zip(train, is_val) if not v]
     for i, (name, samples) in enumerate(train):
+        steps.check()
         write_audio(out / "train" / "clean" / f"{name}__{i:05d}.wav", samples, RATE)
+    steps.advance()
     train_noise, test_noise = _noises(rng, [u for _, u in train], summary)
     for name, samples in train_noise:
+        steps.check()
         write_audio(out / "train" / "noise" / f"{name}.wav", samples, RATE)
-    summary["val"] = _write_mixtures(out / "val", val, train_noise, rng, write_audio)
+    steps.advance()
+    summary["val"] = _write_mixtures(out / "val", val, train_noise, rng, write_audio, steps.check)
+    steps.advance()
     test_speech = _joined_to(test_speech, plan.utterance_seconds, rng)  # last use of rng: train/val/noise stay as drawn
-    summary["test"] = _write_mixtures(out / "test", _balanced(test_speech, plan.test_per_speaker, rng), test_noise, rng, write_audio)
+    test_speech = _balanced(test_speech, plan.test_per_speaker, rng)
+    summary["test"] = _write_mixtures(out / "test", test_speech, test_noise, rng, write_audio, steps.check)
     summary["train_clean_minutes"] = round(sum(len(u) for _, u in train) / RATE / 60, 1)
     write_text_atomic(out / "corpus.json", json.dumps(summary, indent=1))
+    steps.advance()
     return summary
+
+
+WRITTEN_PARTS = 4  # train/clean, train/noise, val/, test/ (with corpus.json): one progress step each
+
+
+class _Steps:
+    """The build's progress in steps, and its cancel check (a Debian-sized build takes many minutes)."""
+
+    def __init__(self, total: int, progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None):
+        self.done, self.total, self._progress, self._cancelled = 0, total, progress, cancelled
+
+    def check(self) -> None:
+        check_cancelled(self._cancelled)
+
+    def advance(self) -> None:
+        self.check()
+        self.done += 1
+        if self._progress:
+            self._progress(self.done, self.total)
 
 
 def _real_utterances(speaker: sources.Speaker, plan: CorpusPlan, rng: np.random.Generator) -> Iterator[np.ndarray]:
@@ -86,14 +125,18 @@ def _real_utterances(speaker: sources.Speaker, plan: CorpusPlan, rng: np.random.
         yield _normalise(np.concatenate(group[:-1]), rng)
 
 
-def _tts_utterances(plan: CorpusPlan, rng, summary: dict, say) -> list[tuple[str, np.ndarray]]:
+def _tts_utterances(plan: CorpusPlan, rng, summary: dict, say, voices: list, steps: _Steps) -> list[tuple[str, np.ndarray]]:
     lines, out = texts.sentences(), []
-    for voice in tts.available_voices():
+    for voice in voices:
         picks = rng.choice(len(lines), size=min(plan.tts_utterances_per_voice, len(lines)), replace=False)
-        utterances = [_normalise(_trim(tts.synthesize(voice, lines[i], rng, RATE)), rng) for i in picks]
+        utterances = []
+        for i in picks:  # one TTS call each (up to a second): cancel is asked between them
+            steps.check()
+            utterances.append(_normalise(_trim(tts.synthesize(voice, lines[i], rng, RATE)), rng))
         out += [(voice.name, u) for u in utterances]
         summary["sources"][voice.name] = _describe(utterances, "train")
         say(f"{voice.name}: {len(utterances)} utterances")
+        steps.advance()
     return out
 
 
@@ -121,9 +164,10 @@ def _noises(rng, speech: list[np.ndarray], summary: dict):
     return train, test
 
 
-def _write_mixtures(folder: Path, speech, noises, rng, write_audio) -> list[dict]:
+def _write_mixtures(folder: Path, speech, noises, rng, write_audio, check: Callable[[], None]) -> list[dict]:
     rows = []
     for i, (speaker, clean) in enumerate(speech):
+        check()
         noise_name, noise = noises[int(rng.integers(len(noises)))]
         start = int(rng.integers(len(noise)))
         snr = TEST_SNRS[i % len(TEST_SNRS)]

@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from ganstudio.core.atomic import write_bytes_atomic, write_text_atomic
-from ganstudio.core.errors import DataError
+from ganstudio.core.errors import DataError, check_cancelled
 from ganstudio.core.image_data.images import is_image_name, load_image
 from ganstudio.core.sketch.edges import edges_from_photo
 from ganstudio.core.sketch.labels import labels_from_photo
@@ -35,6 +35,8 @@ class BuildReport:
 
 
 def photo_files(folder: Path) -> list[Path]:
+    if not Path(folder).is_dir():
+        raise DataError(f"{folder} is not a folder.", "Choose the folder that holds the photos.")
     files = sorted(p for p in Path(folder).rglob("*") if p.is_file() and is_image_name(p))
     if not files:
         raise DataError(f"No photos found in {folder}.", "Pass a folder that holds JPEG or PNG photos (subfolders are fine).")
@@ -62,8 +64,12 @@ def _write_labels(out: Path, split: str, name: str, photo: np.ndarray) -> None:
 
 
 def build_pairs(photos: Path, out: Path, kind: str, size: int = 128, holdout: float = 0.1,
-                progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    """Write the derived pairs; photos are centre-cropped to size×size first. Unreadable photos are listed, not fatal."""
+                progress: Callable[[int, int], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> BuildReport:
+    """Write the derived pairs; photos are centre-cropped to size×size first. Unreadable photos are listed, not fatal.
+
+    `progress(done, total)` follows the photos; `cancelled()` is asked before each one and raises core.errors.Cancelled
+    (what was written stays: the Train page builds into a temp folder it removes)."""
     if kind not in KINDS:
         raise DataError(f"Unknown pair kind {kind!r}.", f"Use one of: {', '.join(KINDS)}.")
     if Path(out).resolve().is_relative_to(Path(photos).resolve()):
@@ -76,6 +82,7 @@ def build_pairs(photos: Path, out: Path, kind: str, size: int = 128, holdout: fl
         write_text_atomic(out / "palette.json", json.dumps(FLOWER_MATERIALS.to_dict(), indent=2))
     used: set[str] = set()
     for i, (rel, photo) in enumerate(_photos(photos, files, size, report.skipped)):
+        check_cancelled(cancelled)
         split = "val" if is_held_out(rel.as_posix(), holdout) else "train"
         write(out, split, _unique(_flat_name(rel), used), photo)
         setattr(report, split, getattr(report, split) + 1)

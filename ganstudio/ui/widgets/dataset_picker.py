@@ -73,6 +73,17 @@ class DatasetPicker(QComboBox):
         if select:
             self.setCurrentIndex(index)
 
+    def add_new_folder(self, folder: str) -> None:
+        """A data set folder just made (e.g. by the data preparation dialog): looked at afresh (the same path may have
+        been listed before, empty or half-made), listed if needed and chosen, as if the user had picked it."""
+        self._kinds_of.pop(str(folder), None)
+        index = self.findData(folder)
+        if index >= 0:
+            self._show_row(index, self.fits(folder))
+        self.add_folder(folder)
+        self._last_index = self.currentIndex()
+        self.picked.emit()
+
     def fits(self, data) -> bool:
         """Whether a recipe of `self.kind` can train on `data`."""
         if data == CHOOSE_FOLDER:

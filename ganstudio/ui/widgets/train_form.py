@@ -2,6 +2,7 @@
 and the hyperparameters the recipe's family uses, generated from the one table in ml/training/config.py (hyperparameter_fields).
 
 Paired recipes (pix2pix, pix2pixHD-lite) show what kind of paired folder is chosen and, for A|B folders, a direction.
+Paired and speech recipes offer to make such a folder (data_prep_dialog: `make-pairs` / `make-speech-corpus`).
 It remembers the choices in the injected QSettings and never touches the engine: the page turns them into a run.
 """
 
@@ -12,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QPushButton, QSpinBox, QWidget
 
+from ganstudio.ui.widgets.data_prep_dialog import DataPrepDialog
 from ganstudio.ui.widgets.dataset_picker import DatasetPicker
 from ganstudio.ui.widgets.hyperparameter_fields import FieldSet
 from ganstudio.ui.widgets.training_previews import GENERATED_TITLE
@@ -25,12 +27,16 @@ PAIRS_TEXT = {
     "pix2pix": "pix2pix A|B folder. Every file is checked when you press Start.",
     "pix2pixhd": "pix2pixHD label/image folders. Every file is checked when you press Start.",
     None: "Not a paired folder: choose one with train/ (A|B images) or train_label/ + train_img/.",
-    "no pairs": "Choose a paired folder: train/ with A|B images, or train_label/ + train_img/ (`ganstudio make-pairs` "
-                "derives one from any photo folder).",
+    "no pairs": "Choose a paired folder: train/ with A|B images, or train_label/ + train_img/. “Make pairs from "
+                "photos…” derives one from any photo folder (as `ganstudio make-pairs` does).",
     "speech": "Speech folder: clean speech with noise/ (mixed on the fly) or noisy/ (pairs).",
-    "not speech": "Choose a speech folder: clean/ + noise/ or clean/ + noisy/ (`ganstudio make-speech-corpus` "
-                  "builds one from Debian's speech and noise packages).",
+    "not speech": "Choose a speech folder: clean/ + noise/ or clean/ + noisy/. “Make a speech corpus…” builds one "
+                  "from Debian's speech and noise packages (as `ganstudio make-speech-corpus` does).",
 }
+PREP_TEXT = {"pairs": ("Make pairs from photos…", "Derive an edge-map or label-map paired data set from a folder of "
+                                                   "photos (as `ganstudio make-pairs` does)"),
+             "speech": ("Make a speech corpus…", "Build a clean speech + noise corpus from Debian's speech and noise "
+                                                 "packages (as `ganstudio make-speech-corpus` does)")}
 
 
 class TrainForm(QWidget):
@@ -46,6 +52,8 @@ class TrainForm(QWidget):
         self._hyperparameters, self._losses = list(hyperparameters), dict(losses or {})
         self._default_image_size = default_image_size
         self._paired_layout = paired_layout  # data set → "pix2pix" | "pix2pixhd" | None
+        self.make_prep_dialog = DataPrepDialog  # (what, parent, pair_kind=…) → a dialog with `made`; tests replace it
+        self.prep_dialog: DataPrepDialog | None = None
         self._direction_shown = self._was_paired = False
         self.recipe_box, self.dataset_box = QComboBox(), DatasetPicker(datasets, ask_folder, data_kinds)
         for r in recipes:
@@ -78,11 +86,13 @@ class TrainForm(QWidget):
         self.direction.setToolTip("Which half of each A|B image is the input; the other half is the photo to learn")
         self.pairs_note = QLabel()
         self.pairs_note.setWordWrap(True)
+        self.prep_button = QPushButton()
+        self.prep_button.clicked.connect(self._on_prep_button_clicked)
 
     def _lay_out(self) -> None:
         form = self._form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        for label, widget in (("Recipe", self.recipe_box), ("Data set", self.dataset_box),
+        for label, widget in (("Recipe", self.recipe_box), ("Data set", self.dataset_box), ("", self.prep_button),
                               ("Direction", self.direction), ("Pairs", self.pairs_note), ("Steps", self.steps),
                               ("Loss", self.loss_box)):
             form.addRow(label, widget)
@@ -153,7 +163,7 @@ class TrainForm(QWidget):
 
     def set_running(self, running: bool) -> None:
         """While a run goes on only the learning rates stay editable (they apply mid-run)."""
-        for widget in (self.recipe_box, self.dataset_box, self.direction, self.steps, self.loss_box):
+        for widget in (self.recipe_box, self.dataset_box, self.prep_button, self.direction, self.steps, self.loss_box):
             widget.setEnabled(not running)
         self.fields.set_enabled(not running)
 
@@ -216,6 +226,16 @@ class TrainForm(QWidget):
     def _on_dataset_box_picked(self) -> None:
         self._apply_default_size()
         self._update_paired_rows()
+
+    def _on_prep_button_clicked(self) -> None:
+        """A window-modal dialog (the page keeps drawing); its new folder is added to the picker and chosen."""
+        if self.prep_dialog is not None:
+            self.prep_dialog.deleteLater()  # closed, so idle: the button cannot be pressed while it is open
+        what = "speech" if self.is_speech() else "pairs"
+        kind = "labels" if self.recipe() == "pix2pixhd" else "edges"  # pix2pixHD-lite learns from label maps
+        self.prep_dialog = self.make_prep_dialog(what, self, pair_kind=kind)
+        self.prep_dialog.made.connect(self.dataset_box.add_new_folder)
+        self.prep_dialog.open()
 
     def _on_lr_changed(self) -> None:
         self.learning_rates_changed.emit(self.learning_rates())
@@ -281,6 +301,10 @@ class TrainForm(QWidget):
         if speech:
             kind = "speech" if self.has_dataset() and self.dataset_box.fits(self.dataset()) else "not speech"
         self._form.setRowVisible(self.pairs_note, paired or speech)
+        self._form.setRowVisible(self.prep_button, paired or speech)
+        text, tip = PREP_TEXT["speech" if speech else "pairs"]
+        self.prep_button.setText(text)
+        self.prep_button.setToolTip(tip)
         self._form.labelForField(self.pairs_note).setText("Speech" if speech else "Pairs")
         self.pairs_note.setText(PAIRS_TEXT[kind])
         self.pairs_note.setStyleSheet("" if kind in ("pix2pix", "pix2pixhd", "speech") else "color: #b00020;")
