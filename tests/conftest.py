@@ -21,10 +21,37 @@ THREAD_GRACE_S = 10.0
 
 @pytest.fixture(autouse=True)
 def collect_garbage_between_tests():
-    """Collect the previous tests' garbage now, while no worker thread runs TensorFlow: a collection that fires on the
-    main thread while a worker traces a tf.function can deadlock on TensorFlow's locks (seen once as a hung suite)."""
+    """The cyclic garbage collector runs only here, between tests, on the main thread, once Qt has destroyed the test's
+    widgets itself; never on its own during a test.
+
+    Left to its thresholds it fires wherever an allocation trips them: on a training thread (TensorFlow allocates
+    plenty), where deleting a QObject races the GUI thread; inside a worker's tf.function tracing, where it can deadlock
+    on TensorFlow's locks (seen once as a hung suite); or in the middle of Qt code on the main thread (building
+    pyqtgraph's axes in LossPlot._add_axes was the usual spot). Worst, what it finds there is often a live widget tree:
+    pytest-qt only closes and deleteLater()s a test's widgets, deleteLater waits for an event loop the next test may
+    never run, and a page a test dropped is cyclic garbage at once. Shiboken (PySide6 6.11) clears such a cycle one
+    wrapper at a time, so the C++ tree is torn down out of Qt's parent-first order: collecting a live TrainPage
+    segfaults in ~QComboBox → QWidget::clearFocus, every time (tests/test_train_page.py crashed so in about 1 run in
+    5, when the collection hit a test's dropped page). `destroy_deferred_widgets` lets Qt delete the trees first."""
     gc.collect()
-    yield
+    gc.disable()
+    try:
+        yield
+    finally:
+        destroy_deferred_widgets()
+        gc.collect()
+        gc.enable()
+
+
+def destroy_deferred_widgets() -> None:
+    """Deliver pending deleteLater()s now (pytest-qt's teardown has closed and deleteLater()ed the test's widgets), so
+    Qt destroys each tree in its own order, before the garbage collector could get to any of it."""
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(autouse=True)

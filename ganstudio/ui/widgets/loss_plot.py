@@ -73,13 +73,15 @@ class LossPlot(QWidget):
             self.redraw()
 
     def _redraw_if_stale(self) -> None:
-        if self._graphics is None or self._stale:
+        # The delayed build is for a plot on screen: one hidden (or closed, waiting for deleteLater) since is built by
+        # its next showEvent, so pyqtgraph's scene is never made for a widget that may be on its way out.
+        if self.isVisible() and (self._graphics is None or self._stale):
             self.redraw()
 
     def _build_graphics(self) -> None:
         import pyqtgraph as pg
 
-        self._graphics = pg.GraphicsLayoutWidget()
+        self._graphics = pg.GraphicsLayoutWidget(self)  # Qt-owned from the start, never a parentless Python-owned tree
         self._graphics.setBackground("w")
         self.loss_axes = self._add_axes("Losses", row=0)
         self.norm_axes = self._add_axes("Gradient norms", row=1)
