@@ -39,15 +39,16 @@ def run(args: argparse.Namespace) -> int:
     from ganstudio.commands.train_sinks import TerminalSink
     from ganstudio.core.training.control import Control
     from ganstudio.core.training.run_request import RunRequest
-    from ganstudio.ml.training.run_builder import make_trainer, prepare_run
+    from ganstudio.ml.training.run_builder import make_trainer, prepare_run, start_strategy
 
     request = RunRequest(args.recipe, args.data, Path(args.out), args.steps, overrides_from(args), args.resume,
                          args.device, args.distribute, tensorboard=not args.no_tensorboard, eval_fid=args.eval_fid,
                          init_from=args.init_from or "")
-    prepared = prepare_run(request)
+    started = start_strategy(request)  # multiworker: first, and it waits until every worker has started
+    prepared = prepare_run(request, started[0] if started else None)
     _report_skipped(prepared.data.skipped)
     terminal = TerminalSink(args.steps, prepared.config.batch_size, quiet=args.quiet)
-    trainer = make_trainer(prepared, [terminal], getattr(args, "control", None) or Control())
+    trainer = make_trainer(prepared, [terminal], getattr(args, "control", None) or Control(), started)
     trainer.run()
     print(f"steps={trainer.step} images_per_s={terminal.mean_rate():.1f}")
     return 0

@@ -38,7 +38,8 @@ class TerminalSink:
         elif isinstance(event, ev.Finished):
             if not self.quiet:
                 self.bar.close()
-            print(f"{event.reason} at step {event.step}; model saved to {event.model_dir}", file=sys.stderr)
+            where = f"model saved to {event.model_dir}" if event.model_dir else "the chief's run folder holds the model"
+            print(f"{event.reason} at step {event.step}; {where}", file=sys.stderr)
         elif isinstance(event, ev.Failed):
             self._line(f"failed at step {event.step}")
 

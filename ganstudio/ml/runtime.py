@@ -53,10 +53,17 @@ def hide_gpus() -> None:
 
 
 def make_strategy(device: str = "auto", distribute: str = "default"):
-    """Return (strategy, DeviceInfo). `distribute`: default | mirrored | multiworker (TF_CONFIG names the workers)."""
+    """Return (strategy, DeviceInfo). `distribute`: default | mirrored | multiworker (TF_CONFIG names the workers).
+
+    multiworker must be asked for before TensorFlow runs anything (listing logical devices included): collective
+    ops can only be configured at start-up. Its constructor waits until every worker of TF_CONFIG has started."""
     tensorflow = tf()
     if device == "cpu":
         hide_gpus()
+    if distribute == "multiworker":
+        from ganstudio.ml.multiworker import make_multiworker_strategy
+
+        return make_multiworker_strategy(device)
     gpus = tensorflow.config.list_logical_devices("GPU")
     if device == "gpu" and not gpus:
         from ganstudio.core.errors import StudioError
@@ -67,8 +74,6 @@ def make_strategy(device: str = "auto", distribute: str = "default"):
         strategy = tensorflow.distribute.OneDeviceStrategy("/cpu:0")
     elif distribute == "mirrored":
         strategy = tensorflow.distribute.MirroredStrategy()
-    elif distribute == "multiworker":
-        strategy = tensorflow.distribute.MultiWorkerMirroredStrategy()
     else:
         strategy = tensorflow.distribute.get_strategy()
     kind = "gpu" if gpus else "cpu"

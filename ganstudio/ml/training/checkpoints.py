@@ -27,6 +27,7 @@ class CheckpointInfo:
     path: Path
     step: int
     metric: float | None
+    images: int | None = None  # images (windows, pairs) trained on from step 0 to this step; None when not recorded
 
 
 class CheckpointStore:
@@ -65,12 +66,20 @@ class CheckpointStore:
         did could delete a checkpoint being written by a live trainer)."""
         return clean_stale_temp(self.folder)
 
+    @staticmethod
+    def images_at(path: Path) -> int | None:
+        """Images trained on up to this checkpoint (meta.json), None when it does not say."""
+        try:
+            return _read_meta(path).images
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
     def latest(self) -> CheckpointInfo | None:
         items = self.list()
         return items[-1] if items else None
 
     def save(self, step: int, tf_checkpoint, history: LossHistory, fixed: dict[str, np.ndarray],
-             metric: float | None = None) -> Path:
+             metric: float | None = None, images: int | None = None) -> Path:
         final = self.folder / f"ckpt-{step:09d}"
         try:
             with atomic_folder(final) as tmp:
@@ -78,6 +87,8 @@ class CheckpointStore:
                 (tmp / "history.npz").write_bytes(history.to_bytes())
                 np.savez(tmp / "fixed.npz", **fixed)
                 meta = {"format": CHECKPOINT_FORMAT, "step": step, "metric": metric, "saved_at": time.time()}
+                if images is not None:
+                    meta["images"] = int(images)
                 (tmp / "meta.json").write_text(json.dumps(meta))  # written last: marks the folder as complete
         except StudioError as err:
             raise StudioError(f"Could not save the checkpoint of step {step}: {err.problem}",
@@ -106,7 +117,8 @@ class CheckpointStore:
 
 def _read_meta(path: Path) -> CheckpointInfo:
     meta = json.loads((path / "meta.json").read_text())
-    return CheckpointInfo(path, int(meta["step"]), meta.get("metric"))
+    images = meta.get("images")
+    return CheckpointInfo(path, int(meta["step"]), meta.get("metric"), int(images) if isinstance(images, int) else None)
 
 
 def _write_tf(tf_checkpoint, prefix: Path) -> None:

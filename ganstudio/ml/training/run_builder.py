@@ -21,8 +21,57 @@ class PreparedRun:
     data: TrainingData
 
 
-def prepare_run(request: RunRequest) -> PreparedRun:
-    """Load and check the data and resolve the full config (the stored one on resume). Imports no TensorFlow."""
+def start_strategy(request: RunRequest):
+    """(strategy, DeviceInfo) for a multi-worker run, None otherwise. Call it first, before prepare_run: collective
+    ops can only be set up before TensorFlow runs anything, and the chief's config reaches the others through them.
+    Returns once every worker named in TF_CONFIG has started."""
+    if request.distribute != "multiworker":
+        return None
+    from ganstudio.ml.runtime import make_strategy
+
+    return make_strategy(request.device, request.distribute)
+
+
+def prepare_run(request: RunRequest, strategy=None) -> PreparedRun:
+    """Load and check the data and resolve the full config (the stored one on resume). Imports no TensorFlow, unless
+    given a multi-worker strategy: then the chief prepares as usual and the other workers take its config."""
+    if strategy is not None:
+        from ganstudio.ml.multiworker import role_of
+
+        if role_of(strategy).workers > 1:
+            return _prepare_multiworker(request, strategy)
+    return _prepare_here(request)
+
+
+def _prepare_multiworker(request: RunRequest, strategy) -> PreparedRun:
+    """The chief's config (its run.json on a resume, its flags on a new run) for every worker: a worker needs no
+    copy of the run folder, only the data set (its own --data, else the chief's data path)."""
+    import json
+
+    from ganstudio.core.errors import StudioError
+    from ganstudio.ml.multiworker import broadcast_bytes, role_of
+    from ganstudio.ml.training.prepare import prepare, resolve_dataset
+
+    if role_of(strategy).chief:
+        try:
+            prepared = _prepare_here(request)
+        except BaseException:
+            broadcast_bytes(strategy, b"")  # the others stop too, rather than wait for a config that never comes
+            raise
+        broadcast_bytes(strategy, prepared.config.to_json().encode())
+        return prepared
+    payload = broadcast_bytes(strategy, None)
+    if not payload:
+        raise StudioError("The chief could not start the run (its output says why).",
+                          "Fix that, then start every worker again.")
+    config = TrainConfig.from_dict(json.loads(payload.decode()))
+    dataset = request.dataset or config.dataset_path
+    spec = dataset if isinstance(dataset, DatasetSpec) else resolve_dataset(str(dataset))
+    data, config = prepare(config.recipe, spec, {}, config)
+    return PreparedRun(request, config, data)
+
+
+def _prepare_here(request: RunRequest) -> PreparedRun:
     from ganstudio.ml.training.prepare import prepare, resolve_dataset
     from ganstudio.ml.training.run_folder import check_resumable, read_config
 
@@ -46,15 +95,19 @@ def prepare_run(request: RunRequest) -> PreparedRun:
     return PreparedRun(request, config, data)
 
 
-def make_trainer(run: PreparedRun, sinks: Sequence[Callable], control: Control | None = None):
-    """The Trainer of a prepared run, with the run folder's own sinks (samples/, tensorboard/) after the caller's."""
+def make_trainer(run: PreparedRun, sinks: Sequence[Callable], control: Control | None = None, started=None):
+    """The Trainer of a prepared run, with the run folder's own sinks (samples/, tensorboard/) after the caller's;
+    `started`: start_strategy's (strategy, DeviceInfo) when it was called. A multi-worker run's folder sinks are the
+    chief's alone."""
+    from ganstudio.ml.multiworker import role_of
     from ganstudio.ml.runtime import make_strategy
     from ganstudio.ml.training.trainer import Trainer
 
     request, config = run.request, run.config
     run_dir = Path(request.run_dir)
-    strategy, info = make_strategy(request.device, request.distribute)
-    trainer = Trainer(config, run.data, run_dir, request.total_steps, [*sinks, *_folder_sinks(request, config)],
+    strategy, info = started or make_strategy(request.device, request.distribute)
+    folder_sinks = _folder_sinks(request, config) if role_of(strategy).chief else []
+    trainer = Trainer(config, run.data, run_dir, request.total_steps, [*sinks, *folder_sinks],
                       control, strategy=strategy, resume=request.resume, evaluator=_evaluator(config, request.eval_fid))
     trainer.device_info = info
     return trainer

@@ -25,6 +25,7 @@ from ganstudio.ml.training.checkpoint_check import newest_intact
 from ganstudio.ml.training.checkpoints import CheckpointInfo, CheckpointStore
 from ganstudio.ml.training.config import TrainConfig
 from ganstudio.ml.training.data import make_dataset
+from ganstudio.ml import multiworker
 from ganstudio.ml.training.run_lock import RunFolderLock
 from ganstudio.ml.recipes import get as get_recipe
 from ganstudio.ml.runtime import make_strategy, tf
@@ -32,6 +33,7 @@ from ganstudio.ml.training.weight_average import averaged_weights, make_optimize
 
 log = logging.getLogger(__name__)
 MAX_ROLLBACKS = 3
+IMAGES = "_images"  # beside the losses a train step returns: the images it trained on, over all replicas
 Sink = Callable[[ev.Event], None]
 
 
@@ -49,6 +51,13 @@ class Trainer:
         self.resume, self.log_interval_s, self.evaluator = resume, log_interval_s, evaluator
         self.recipe = get_recipe(config.recipe)
         self.strategy, self.device_info = (strategy, None) if strategy else make_strategy(device)
+        # Multi-worker (ml/multiworker.py): the chief owns the run folder; another worker writes only to its scratch
+        # folder (emptied after each use) and gets the chief's state over the collectives.
+        self.role = multiworker.role_of(self.strategy)
+        self.multi = self.role.workers > 1
+        self.scratch = self.run_dir / f".{self.role.task_type}-{self.role.index}-scratch"
+        self.images_seen: int | None = 0  # images trained on from step 0, summed over replicas (None: unknown)
+        self._checkpoint_step = 0  # step of the newest checkpoint, as every worker knows it
         self.store = CheckpointStore(self.run_dir, config.keep_checkpoints)
         self.lock = RunFolderLock(self.run_dir)
         self.history = LossHistory()
@@ -66,8 +75,15 @@ class Trainer:
             try:
                 self._prepare()
                 self._loop()
+            except tf().errors.OpError as err:
+                if not self.multi or not isinstance(err, multiworker.lost_worker_errors()):
+                    raise
+                # A peer died or cannot be reached: the collectives were aborted, this cluster cannot go on.
+                raise multiworker.lost_worker_error(err, self.role, self.step, self._checkpoint_step) from err
             finally:
                 self.lock.release()  # before Failed goes out: whoever reacts to it may start on this folder again
+                if self.multi and not self.role.chief:
+                    multiworker.remove_scratch(self.scratch)
         except Exception as err:  # noqa: BLE001 - every failure must reach the user as an event
             self._emit(ev.Failed(self.step, str(err)))
             raise
@@ -83,28 +99,36 @@ class Trainer:
         self.recipe.check_loss(self.recipe.loss_name(self.config))  # before anything is written
         self.recipe.check(self.config)
         run_folder.check_folder(self.run_dir)
-        note = self.lock.acquire()  # before anything is written or cleaned: one writer per run folder
-        if note:
-            self._emit(ev.Notice(0, note))
-        if not self.resume:
-            run_folder.create(self.run_dir, self.config)
-        self.store.clean_stale()
-        clean_stale_temp(self.run_dir)  # e.g. a model/ export cut short by a kill
-        for folder in (self.run_dir, self.run_dir / "samples"):  # a run.json or a sample grid / clip cut short
-            clean_stale_temp_files(folder)
+        if self.role.chief:
+            note = self.lock.acquire()  # before anything is written or cleaned: one writer per run folder
+            if note:
+                self._emit(ev.Notice(0, note))
+            if not self.resume:
+                run_folder.create(self.run_dir, self.config)
+            self.store.clean_stale()
+            clean_stale_temp(self.run_dir)  # e.g. a model/ export cut short by a kill
+            for folder in (self.run_dir, self.run_dir / "samples"):  # a run.json or a sample grid / clip cut short
+                clean_stale_temp_files(folder)
+        else:  # another worker: the run folder is the chief's; ours holds only a scratch folder, maybe left by a kill
+            multiworker.remove_scratch(self.scratch)
         with self.strategy.scope():
             self._build(t)
-        latest, damaged = self._restore_newest_intact() if self.resume else (None, [])
+        if self.multi:
+            multiworker.check_same_data(self.strategy, self.role, len(self.data))
+        latest, damaged = self._restore_newest_intact() if self.resume and self.role.chief else (None, [])
         if damaged:
             self._emit(ev.Notice(self.step, f"{_sentence(damaged)}; resuming from {latest.step}."))
         if latest:
             self._say_restored_lrs(latest.step)
         if not latest:
-            if self.config.init_generator:
+            if self.config.init_generator and self.role.chief:  # the others get the weights from the chief
                 self._load_generator_weights(Path(self.config.init_generator))
             self._init_fixed()
+        resumed = bool(latest)
+        if self.multi:
+            resumed = self._sync_from_chief(latest is not None)
         self._compile(t)
-        self._emit(ev.Started(self.step, self.total_steps, self._device_text(), bool(latest)))
+        self._emit(ev.Started(self.step, self.total_steps, self._device_text(), resumed))
         reference = self.recipe.reference_grid(self.config, self.data)
         if reference is not None:
             self._emit(ev.PreviewReady(self.step, reference, kind="real"))
@@ -163,7 +187,8 @@ class Trainer:
         except (AssertionError, ValueError, OSError, KeyError, tf().errors.OpError) as err:
             raise RunFolderError(f"The checkpoint {path} does not fit this run ({type(err).__name__}: {err}).",
                                  "Delete that ckpt-* folder to resume from the one before, or start a new run.") from err
-        self.step = int(self.step_var.numpy())
+        self.step = self._checkpoint_step = int(self.step_var.numpy())
+        self.images_seen = self.store.images_at(path)
         self.history.truncate(self.step)
         self.alarms.replay(self.history.steps, self.history.series)
 
@@ -186,6 +211,17 @@ class Trainer:
         if latest is not None:
             self._restore(latest.path)
         return latest, damaged
+
+    def _sync_from_chief(self, chief_restored: bool) -> bool:
+        """Multi-worker: every worker takes the chief's models, optimizers, RNG and step (new, restored or rolled
+        back alike: the others read no checkpoint, so they need no shared file system). True when the chief resumed."""
+        restored = bool(multiworker.broadcast_int(self.strategy, int(chief_restored)))
+        multiworker.sync_from_chief(self.strategy, multiworker.checkpoint_variables(self.tf_checkpoint))
+        self.step = self._checkpoint_step = int(self.step_var.numpy()) if restored else self.step
+        if not self.role.chief:
+            self.images_seen = None  # the chief's run folder keeps the count
+            self.history.truncate(self.step)
+        return restored
 
     def _check_contents(self, path: Path) -> None:
         """Every model, optimizer and state the recipe declares must be in the checkpoint: a missing one would
@@ -215,11 +251,16 @@ class Trainer:
             step_fn = t.function(step_fn, jit_compile=True)  # per replica: XLA cannot compile strategy.run itself
         strategy, config = self.strategy, self.config
 
+        def per_replica(images, labels):
+            count = t.shape(t.nest.flatten(images)[0], out_type=t.int64)[0]  # this replica's share of the batch
+            return step_fn(decode(images, config), labels), count
+
         @t.function
         def train_step(batch):
             images, labels = batch
-            out = strategy.run(lambda im, lab: step_fn(decode(im, config), lab), args=(images, labels))
-            return {k: strategy.reduce("MEAN", v, axis=None) for k, v in out.items()}
+            out, count = strategy.run(per_replica, args=(images, labels))
+            losses = {k: strategy.reduce("MEAN", v, axis=None) for k, v in out.items()}
+            return {**losses, IMAGES: strategy.reduce("SUM", count, axis=None)}  # the global batch, as the replicas saw it
 
         self._train_step = train_step
         self._preview = self.recipe.make_preview(self.models, self.config)
@@ -231,7 +272,10 @@ class Trainer:
         iterator = self._iterator()
         while self.step < self.total_steps:
             before_wait = time.perf_counter()
-            if not self.control.wait_turn(on_pause=self._flush):
+            go_on = self.control.wait_turn(on_pause=self._flush)
+            if self.multi:  # a stop on any worker stops all at one step (a lone stop would leave the others waiting)
+                go_on = not multiworker.any_worker(self.strategy, not go_on)
+            if not go_on:
                 break
             self._flush_clock += time.perf_counter() - before_wait  # time spent paused is not training time
             self._apply_changes()
@@ -241,7 +285,9 @@ class Trainer:
             self._pending.append((self.step, out))
             due_ckpt = self.step % c.checkpoint_every == 0
             due_preview = self.step % c.preview_every == 0
-            if due_ckpt or due_preview or self.control.paused or time.perf_counter() - self._flush_clock >= self.log_interval_s:
+            # Multi-worker: every step, so that all workers meet a NaN (and roll back) at the same step.
+            due_log = self.multi or time.perf_counter() - self._flush_clock >= self.log_interval_s
+            if due_ckpt or due_preview or self.control.paused or due_log:
                 if not self._flush():
                     iterator = self._iterator()  # rolled back: the data order restarts at the restored step
                     continue
@@ -252,8 +298,13 @@ class Trainer:
         self._finish("completed" if self.step >= self.total_steps else "stopped")
 
     def _iterator(self):
+        """Global batches, split into one share per replica. Every worker builds the same batches (a pure function
+        of seed and step) and keeps its replicas' shares (DATA sharding: the data set is not a set of files)."""
+        t = tf()
         ds = make_dataset(self.data, self.step, self.total_steps)
-        return iter(self.strategy.experimental_distribute_dataset(ds))
+        options = t.data.Options()
+        options.experimental_distribute.auto_shard_policy = t.data.experimental.AutoShardPolicy.DATA
+        return iter(self.strategy.experimental_distribute_dataset(ds.with_options(options)))
 
     def _apply_changes(self) -> None:
         by_key = {spec.lr_key: self.optimizers[spec.name] for spec in self.specs}
@@ -276,14 +327,18 @@ class Trainer:
         pending, self._pending = self._pending, []
         lrs = self._lrs()
         for step, out in pending:
-            values = {k: float(v.numpy()) for k, v in out.items()}
+            count = out.get(IMAGES)
+            values = {k: float(v.numpy()) for k, v in out.items() if k != IMAGES}
             if not all(math.isfinite(v) for v in values.values()):
                 self._rollback(step, values)
                 return False
             losses = {k: v for k, v in values.items() if not k.startswith("grad_norm")}
             norms = {k: v for k, v in values.items() if k.startswith("grad_norm")}
+            images = int(count.numpy()) if count is not None else 0
+            if self.images_seen is not None:
+                self.images_seen = self.images_seen + images if count is not None else None
             self.history.append(step, values)
-            self._emit(ev.StepLogged(step, losses, norms, rate, time.perf_counter() - self._started_at, lrs))
+            self._emit(ev.StepLogged(step, losses, norms, rate, time.perf_counter() - self._started_at, lrs, images))
             self._watch(self.alarms.on_step, step, losses, norms)
         return True
 
@@ -291,7 +346,9 @@ class Trainer:
         return {spec.lr_key: float(self.optimizers[spec.name].learning_rate.numpy()) for spec in self.specs}
 
     def _rollback(self, bad_step: int, values: dict) -> None:
-        has_checkpoint = bool(self.store.list())
+        has_checkpoint = bool(self.store.list()) if self.role.chief else False
+        if self.multi:  # the chief's run folder decides, for all
+            has_checkpoint = bool(multiworker.broadcast_int(self.strategy, int(has_checkpoint)))
         bad = ", ".join(k for k, v in values.items() if not math.isfinite(v))
         if not has_checkpoint or self.rollbacks >= MAX_ROLLBACKS:
             why = "before the first checkpoint" if not has_checkpoint else f"again after {MAX_ROLLBACKS} rollbacks"
@@ -299,7 +356,9 @@ class Trainer:
                                    "Lower the learning rates or the batch size, then start again.")
         self.rollbacks += 1
         lrs = self._lrs()
-        _, damaged = self._restore_newest_intact()
+        _, damaged = self._restore_newest_intact() if self.role.chief else (None, [])
+        if self.multi:
+            self._sync_from_chief(True)
         for spec in self.specs:
             self.optimizers[spec.name].learning_rate.assign(lrs[spec.lr_key] * 0.5)
         halved = ", ".join(f"{k}={v * 0.5:g}" for k, v in lrs.items())
@@ -340,19 +399,35 @@ class Trainer:
             for name, value in scores.items():
                 self._emit(ev.MetricComputed(self.step, name, value))
                 metric = value if metric is None else metric  # the first metric ranks checkpoints ("best")
-        path = self.store.save(self.step, self.tf_checkpoint, self.history, self.fixed, metric)
+        self._checkpoint_step = self.step
+        if not self.role.chief:
+            # Every worker takes part in a save (a variable may need its replicas' values); the others' copy goes.
+            multiworker.write_to_scratch(self.tf_checkpoint, self.scratch)
+            return
+        path = self.store.save(self.step, self.tf_checkpoint, self.history, self.fixed, metric, self.images_seen)
         self._emit(ev.CheckpointSaved(self.step, str(path)))
 
     def _finish(self, reason: str) -> None:
         self._flush()
-        latest = self.store.latest()
-        if latest is None or latest.step != self.step:
+        if self.multi:
+            due = self._checkpoint_step != self.step  # what every worker knows alike: they must all save, or none
+        else:
+            latest = self.store.latest()
+            due = latest is None or latest.step != self.step
+        if due:
             self._checkpoint()
         self._emit_preview()
         from ganstudio.ml.training.export import export_generator
 
         with self._averaged():
-            model_dir = export_generator(self.models["generator"], self.config, self.run_dir / "model", self.step)
+            if self.role.chief:
+                model_dir = export_generator(self.models["generator"], self.config, self.run_dir / "model", self.step)
+            else:  # the same work as the chief's export (in step with it), kept nowhere
+                model_dir = ""
+                multiworker.export_to_scratch(lambda out: export_generator(
+                    self.models["generator"], self.config, out, self.step), self.scratch)
+        if self.multi:  # all are done before any exits: a worker that left early would look lost to the others
+            multiworker.any_worker(self.strategy, False)
         self.lock.release()  # the run is done with its folder: whoever reacts to Finished may resume it at once
         self._emit(ev.Finished(self.step, reason, str(model_dir)))
 
