@@ -6,6 +6,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 FONT_SIZE, LINES, PAD = 10, 3, 2
+WORD_GAP = 4  # px between words: the bundled font's own space is 2 px at this size, so "A dandelion." read "Adandelion."
 
 
 def with_column_headers(grid: np.ndarray, texts: list[str], columns: int, pad: int = 2) -> np.ndarray:
@@ -17,9 +18,16 @@ def with_column_headers(grid: np.ndarray, texts: list[str], columns: int, pad: i
     line_height = FONT_SIZE + 1
     band = Image.new("RGB", (width, LINES * line_height + 2 * PAD), (255, 255, 255))
     draw = ImageDraw.Draw(band)
+    def measure(line: str) -> float:
+        words = line.split(" ")
+        return sum(draw.textlength(word, font=font) for word in words) + WORD_GAP * (len(words) - 1)
+
     for i, text in enumerate(texts[:columns]):
-        for row, line in enumerate(wrap(text, cell - 2, lambda s: draw.textlength(s, font=font))):
-            draw.text((i * (cell + pad) + 1, PAD + row * line_height), line, fill=(0, 0, 0), font=font)
+        for row, line in enumerate(wrap(text, cell - 2, measure)):
+            x = i * (cell + pad) + 1
+            for word in line.split(" "):
+                draw.text((x, PAD + row * line_height), word, fill=(0, 0, 0), font=font)
+                x += draw.textlength(word, font=font) + WORD_GAP
     header = np.asarray(band if channels == 3 else band.convert("L"))
     return np.concatenate([header.reshape(header.shape[0], width, channels), grid], axis=0)
 
