@@ -7,11 +7,17 @@ already logged: written again, every curve would double back. tf.summary cannot 
 simplest honest fix is to skip what the event files already hold: a resumed sink writes only steps after the last
 step found in them. The values kept for the replayed steps are the killed process's, those of the very same steps
 from the very same checkpoint (identical under GANSTUDIO_DETERMINISTIC=1; the run's own loss history is the replay's).
+
+A new run in a folder that already holds event files (checkpoints deleted, tensorboard/ kept) would log its steps 1, 2,
+… over the old run's: before writing, it moves them aside into tensorboard/old-<time>/, which TensorBoard shows as a
+run of its own, so nothing is lost and no curve doubles back.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
 from pathlib import Path
 
 from ganstudio.core.training import events as ev
@@ -19,6 +25,9 @@ from ganstudio.ml.training.config import TrainConfig, hyperparameters
 from ganstudio.ml.runtime import tf
 
 log = logging.getLogger(__name__)
+# What this sink writes (or flushes on); notices, rate changes and failures are not logged here.
+WRITTEN = (ev.Started, ev.StepLogged, ev.PreviewReady, ev.MetricComputed, ev.AlarmRaised, ev.Finished,
+           ev.CheckpointSaved)
 
 
 class TensorBoardSink:
@@ -41,7 +50,11 @@ class TensorBoardSink:
         return self.writer is not None
 
     def __call__(self, event: ev.Event) -> None:
-        if isinstance(event, ev.Failed) or not self._open():
+        if not isinstance(event, WRITTEN):
+            return  # and the writer stays shut: a new run's notices come before Started, which sets old logs aside
+        if isinstance(event, ev.Started) and self.writer is None and not event.resumed:
+            set_aside_old_events(self.logdir)  # before the writer opens its own file here
+        if not self._open():
             return
         if isinstance(event, ev.Started) and event.resumed:
             self.logged_upto = last_logged_step(self.logdir)
@@ -87,3 +100,27 @@ def last_logged_step(logdir: Path) -> int:
         except t.errors.OpError:  # DataLossError: cut short; or unreadable: TensorBoard logs never stop a run
             continue
     return last
+
+
+def set_aside_old_events(logdir: Path) -> Path | None:
+    """Move the event files of an earlier run in `logdir` into logdir/old-<time>/ (returned; None if there were
+    none). A failure to move them only costs clean curves: it is logged, and training goes on."""
+    logdir = Path(logdir)
+    old = sorted(logdir.glob("events.out.tfevents.*")) if logdir.is_dir() else []
+    if not old:
+        return None
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside, n = logdir / f"old-{stamp}", 1
+    while aside.exists():  # two new runs within a second: old-<time>-2
+        n += 1
+        aside = logdir / f"old-{stamp}-{n}"
+    try:
+        aside.mkdir()
+        for path in old:
+            os.replace(path, aside / path.name)
+    except OSError as err:
+        log.warning("Could not move the earlier run's TensorBoard logs out of %s (%s): its curves and this run's "
+                    "will overlap", logdir, err)
+        return None
+    log.info("Moved an earlier run's TensorBoard logs to %s", aside)
+    return aside
