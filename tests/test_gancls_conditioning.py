@@ -77,3 +77,18 @@ def test_a_run_with_the_mode_seeking_term_logs_it(tmp_path):
     model_dir, trainer = train_tiny_gancls(tmp_path, steps=2, with_trainer=True, ms_weight=1.0)
     seeking = trainer.history.series["mode_seeking"]
     assert len(seeking) == 2 and all(np.isfinite(seeking))
+
+
+@pytest.mark.slow
+def test_the_preview_draws_each_rows_conditioning_noise_as_training_does_and_old_runs_still_preview(tmp_path):
+    from caption_fixtures import train_tiny_gancls
+
+    from ganstudio.ml.recipes.gancls import PREVIEW_ROWS, make_preview
+
+    _, trainer = train_tiny_gancls(tmp_path, steps=1, with_trainer=True)
+    fixed, columns = trainer.fixed, len(trainer.fixed["prompts"])
+    eps = fixed["eps"].reshape(PREVIEW_ROWS, columns, -1)
+    assert np.abs(eps).min() > 0 and (eps == eps[:, :1]).all() and not (eps[0] == eps[1]).all()  # one ε per row
+    preview = make_preview(trainer.models, trainer.config)
+    old_run = {key: value for key, value in fixed.items() if key != "eps"}  # fixed.npz from before ε was kept
+    np.testing.assert_array_equal(preview(old_run)["samples"], preview(fixed)["samples"])

@@ -30,6 +30,19 @@ def test_a_prompt_makes_one_image_per_z_and_the_same_z_gives_the_same_images(ses
     assert not np.array_equal(images, session.prompt("a red rose", session.sample_z(3, seed=2)))
 
 
+def test_each_image_draws_its_conditioning_noise_as_training_did_not_the_centre(session):
+    """ε = 0 (the conditioning Gaussian's centre) is where no training draw lies: G paints a blurred average there,
+    the same for every z. The noise of an image is z then ε ~ N(0, I), kept together like z."""
+    c = session.config
+    noise = session.sample_z(256, seed=4)
+    assert session.z_dim == noise.shape[1] == c.z_dim + c.ca_dim
+    eps = noise[:, c.z_dim:]
+    assert abs(float(eps.std()) - 1.0) < 0.05 and abs(float(eps.mean())) < 0.05
+    same_z_other_eps = noise[:2].copy()
+    same_z_other_eps[:, c.z_dim:] = session.sample_z(2, seed=5)[:, c.z_dim:]
+    assert not np.array_equal(session.prompt("a red rose", noise[:2]), session.prompt("a red rose", same_z_other_eps))
+
+
 def test_interpolation_starts_and_ends_at_the_two_prompts(session):
     z = session.sample_z(2, seed=0)
     frames = session.interpolate("a red rose", "a white daisy", 4, z)

@@ -75,25 +75,30 @@ class PromptSession:
         return session
 
     def _compile(self) -> None:
-        t, G, ca_dim = tf(), self.model, self.config.ca_dim
+        t, G, z_dim = tf(), self.model, self.config.z_dim
         specs = [t.TensorSpec((None, self.z_dim), t.float32), t.TensorSpec((None, self.config.text_dim), t.float32)]
 
         @t.function(input_signature=specs)
-        def generate(z, text):
-            return G([z, text, t.zeros((t.shape(z)[0], ca_dim))], training=False)  # eps 0: the mean condition
+        def generate(noise, text):
+            return G([noise[:, :z_dim], text, noise[:, z_dim:]], training=False)
 
         self._generate = generate
 
     @property
     def z_dim(self) -> int:
-        return self.config.z_dim
+        """Noise per image: z, then the conditioning augmentation's ε. Training always drew ε ~ N(0, I); at ε = 0,
+        the centre of a 128-d Gaussian where no training draw lies, G paints a blurred average of the prompt's
+        flowers, the same for every z. So ε is drawn, and kept with z: a grid keeps both while the text changes."""
+        return self.config.z_dim + self.config.ca_dim
 
     @property
     def image_size(self) -> int:
         return self.config.image_size
 
     def sample_z(self, n: int, seed: int | None = None) -> np.ndarray:
-        return sample_prior(self.config, n, seed)
+        """(n, z_dim + ca_dim): z from the training prior, then ε ~ N(0, I) (see z_dim)."""
+        eps = np.random.default_rng(None if seed is None else [seed, 1]).standard_normal((n, self.config.ca_dim))
+        return np.concatenate([sample_prior(self.config, n, seed), eps.astype(np.float32)], axis=1)
 
     def embed(self, texts: list[str] | str) -> np.ndarray:
         """(n, text_dim) unit embeddings of the cleaned prompts."""

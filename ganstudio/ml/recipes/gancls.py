@@ -150,8 +150,15 @@ def init_fixed(config: TrainConfig, data) -> dict[str, np.ndarray]:
     z = rng.standard_normal((PREVIEW_ROWS, config.z_dim)) if config.prior == "normal" else \
         rng.uniform(-1, 1, (PREVIEW_ROWS, config.z_dim))
     return {"z": np.repeat(z, len(prompts), axis=0).astype(np.float32),
+            "eps": np.repeat(preview_eps(config, PREVIEW_ROWS), len(prompts), axis=0),
             "text": np.tile(prompts, (PREVIEW_ROWS, 1)),
             "prompts": np.asarray(data.preview_texts)}
+
+
+def preview_eps(config: TrainConfig, rows: int) -> np.ndarray:
+    """The conditioning noise ε of each preview row, drawn as in training (ε = 0, the Gaussian's centre, is where no
+    training draw lies and gives blurred averages); seeded, so a run's grids and a resumed run's match."""
+    return np.random.default_rng([config.seed, 2]).standard_normal((rows, config.ca_dim)).astype(np.float32)
 
 
 def make_preview(models: dict, config: TrainConfig):
@@ -161,12 +168,14 @@ def make_preview(models: dict, config: TrainConfig):
     G = models["generator"]
 
     @tf().function
-    def generate(z, text):
-        return G([z, text, tf().zeros((tf().shape(z)[0], config.ca_dim))], training=False)  # eps 0: the mean
+    def generate(z, text, eps):
+        return G([z, text, eps], training=False)
 
     def preview(fixed: dict) -> dict:
-        samples = to_uint8(generate(fixed["z"], fixed["text"]).numpy())
         columns = len(fixed["prompts"])
+        eps = fixed["eps"] if "eps" in fixed else \
+            np.repeat(preview_eps(config, len(fixed["z"]) // columns), columns, axis=0)  # runs from before ε was kept
+        samples = to_uint8(generate(fixed["z"], fixed["text"], eps).numpy())
         grid = tile(samples, columns=columns)
         return {"grid": with_column_headers(grid, [str(p) for p in fixed["prompts"]], columns), "samples": samples}
 
