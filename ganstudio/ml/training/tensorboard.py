@@ -7,6 +7,10 @@ already logged: written again, every curve would double back. tf.summary cannot 
 simplest honest fix is to skip what the event files already hold: a resumed sink writes only steps after the last
 step found in them. The values kept for the replayed steps are the killed process's, those of the very same steps
 from the very same checkpoint (identical under GANSTUDIO_DETERMINISTIC=1; the run's own loss history is the replay's).
+A NaN rollback replays too, from its checkpoint up to the step that diverged: the sink writes each record's steps once,
+so those steps keep the values logged on the way to the NaN (which is what one looks at there), and the curves go on
+from the replay's next step, with the halved learning rates (the rollback's notice, in the terminal and on the Train
+page, names both steps).
 
 A new run in a folder that already holds event files (checkpoints deleted, tensorboard/ kept) would log its steps 1, 2,
 … over the old run's: before writing, it moves them aside into tensorboard/old-<time>/, which TensorBoard shows as a
@@ -39,6 +43,7 @@ class TensorBoardSink:
         self.writer = None
         self.broken = False
         self.logged_upto = -1  # steps up to here are in the event files already (a resumed run's replay)
+        self.last_step: dict[str, int] = {}  # per kind of record, the last step written (a NaN rollback's replay)
 
     def _open(self) -> bool:
         if self.writer is None and not self.broken:
@@ -58,8 +63,7 @@ class TensorBoardSink:
             return
         if isinstance(event, ev.Started) and event.resumed:
             self.logged_upto = last_logged_step(self.logdir)
-        if isinstance(event, (ev.StepLogged, ev.PreviewReady, ev.MetricComputed, ev.AlarmRaised)) \
-                and event.step <= self.logged_upto:
+        if not self._new_step(event):
             return
         t = tf()
         with self.writer.as_default():
@@ -79,12 +83,36 @@ class TensorBoardSink:
             elif isinstance(event, (ev.Finished, ev.CheckpointSaved)):
                 self.writer.flush()
 
+    def _new_step(self, event: ev.Event) -> bool:
+        """False for a step already written: one the event files held when the run resumed, or one this sink wrote
+        before a NaN rollback (its record is kept per kind, since a preview and metrics follow a step's losses)."""
+        key = _record_key(event)
+        if key is None:
+            return True
+        if event.step <= max(self.logged_upto, self.last_step.get(key, -1)):
+            return False
+        self.last_step[key] = event.step
+        return True
+
     def _write_hparams(self) -> None:
         """The config's hyperparameters (the table in ml/training/config.py), for comparing runs in the HParams dashboard."""
         from tensorboard.plugins.hparams import api as hparams_api
 
         values = {f.name: getattr(self.config, f.name) for f in hyperparameters()}
         hparams_api.hparams({"recipe": self.config.recipe, **values}, trial_id=self.logdir.parent.name)
+
+
+def _record_key(event: ev.Event) -> str | None:
+    """Which of the sink's records a step-numbered event adds to (None: not step-numbered here)."""
+    if isinstance(event, ev.StepLogged):
+        return "train"
+    if isinstance(event, ev.PreviewReady):
+        return f"preview/{event.kind}"
+    if isinstance(event, ev.MetricComputed):
+        return f"eval/{event.name}"
+    if isinstance(event, ev.AlarmRaised):
+        return f"alarms/{event.kind}"
+    return None
 
 
 def last_logged_step(logdir: Path) -> int:
