@@ -140,6 +140,41 @@ def test_save_writes_the_result_at_the_chosen_strength(qtbot, make_page, tmp_pat
     assert "Saved the result" in page.status.text()
 
 
+STALE = ".noisy-denoised.wav.k3j_x9a2.tmp"  # what a save killed mid-write leaves (core/atomic.py's temp name)
+
+
+def test_the_pages_folder_is_cleaned_of_killed_saves_when_the_page_starts(qtbot, make_page, settings, tmp_path):
+    (tmp_path / STALE).write_bytes(b"half a clip")
+    settings.setValue("denoise/dir", str(tmp_path))
+    page = make_page()
+    qtbot.waitUntil(lambda: not (tmp_path / STALE).exists(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Removed 1 unfinished temp file of an interrupted save" in page.status.text(),
+                    timeout=WAIT_MS)
+
+
+def test_a_folder_chosen_in_a_dialog_is_cleaned_of_killed_saves(qtbot, make_page, monkeypatch, tmp_path):
+    noisy_and_clean(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / STALE).write_bytes(b"half a clip")
+    (other / "noisy.wav").write_bytes((tmp_path / "noisy.wav").read_bytes())
+    page = make_page()
+    monkeypatch.setattr("ganstudio.ui.pages.denoise_files.QFileDialog.getOpenFileName",
+                        lambda *args, **kwargs: (str(other / "noisy.wav"), ""))
+    wait_job(qtbot, page, "clean", page.files.ask_open)
+    assert not (other / STALE).exists() and page.files.folder == str(other)
+
+
+def test_a_save_cleans_its_folder_first_and_says_so(qtbot, make_page, tmp_path):
+    page = make_page()
+    open_and_denoise(qtbot, page, tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / STALE).write_bytes(b"half a clip")
+    wait_job(qtbot, page, "save", lambda: page.files.save_file(str(tmp_path / "out" / "clean.wav")))
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["clean.wav"]
+    assert "Removed 1 unfinished temp file of an interrupted save" in page.status.text()
+
+
 def test_a_clean_reference_fills_the_scores_table(qtbot, make_page, tmp_path):
     page = make_page()
     open_and_denoise(qtbot, page, tmp_path)

@@ -220,12 +220,32 @@ def test_add_noise_mixes_at_the_chosen_snr_and_keeps_the_clean_clip(qtbot, servi
 
 def test_save_writes_a_wav_atomically(qtbot, service, tmp_path):
     samples = speechlike(1.0)
-    outcome, path = finish(qtbot, service, "save", lambda: service.save(str(tmp_path / "out.wav"), samples))
-    assert outcome == "done" and np.allclose(read_audio(path).samples, samples, atol=1 / 32767)
+    outcome, saved = finish(qtbot, service, "save", lambda: service.save(str(tmp_path / "out.wav"), samples))
+    assert outcome == "done" and np.allclose(read_audio(saved.path).samples, samples, atol=1 / 32767)
     assert [p.name for p in tmp_path.iterdir()] == ["out.wav"]  # no temp file left behind
     outcome, message = finish(qtbot, service, "save",
                               lambda: service.save(str(tmp_path / "out.wav" / "inside.wav"), samples))
     assert outcome == "failed" and "out.wav" in message
+
+
+STALE = ".clean.wav.k3j_x9a2.tmp"  # what a save killed mid-write leaves (core/atomic.py's temp name; unlocked)
+
+
+def test_a_save_first_removes_what_killed_saves_left_in_its_folder(qtbot, service, tmp_path):
+    (tmp_path / STALE).write_bytes(b"half a clip")
+    (tmp_path / "notes.tmp").write_text("someone else's")
+    outcome, saved = finish(qtbot, service, "save", lambda: service.save(str(tmp_path / "out.wav"), speechlike(0.5)))
+    assert outcome == "done" and saved.cleaned.removed == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.tmp", "out.wav"]
+    assert saved.cleaned.note == f"Removed 1 unfinished temp file of an interrupted save from {tmp_path}."
+
+
+def test_cleaning_a_folder_is_a_job_of_its_own(qtbot, service, tmp_path):
+    (tmp_path / STALE).write_bytes(b"half a clip")
+    outcome, cleaned = finish(qtbot, service, "clean", lambda: service.clean_folder(str(tmp_path)))
+    assert outcome == "done" and cleaned.removed == 1 and not (tmp_path / STALE).exists()
+    outcome, cleaned = finish(qtbot, service, "clean", lambda: service.clean_folder(str(tmp_path / "missing")))
+    assert outcome == "done" and cleaned.removed == 0 and cleaned.note == ""
 
 
 def test_blends_are_strength_weighted_and_the_latest_wins(qtbot, service):

@@ -56,6 +56,27 @@ class Scores:
     notes: tuple[str, ...] = ()  # why a metric is missing
 
 
+@dataclass(frozen=True)
+class Cleaned:
+    """Unfinished temp files of an interrupted save (a killed app or `ganstudio denoise`) removed from a folder."""
+
+    folder: str
+    removed: int
+
+    @property
+    def note(self) -> str:
+        if not self.removed:
+            return ""
+        files = "file" if self.removed == 1 else "files"
+        return f"Removed {self.removed} unfinished temp {files} of an interrupted save from {self.folder}."
+
+
+@dataclass(frozen=True)
+class Saved:
+    path: Path
+    cleaned: Cleaned  # before writing, in the folder written to
+
+
 def open_clip(report: Report, cancelled: Cancelled, path: str, rate: int = RATE) -> Clip:
     """Any WAV/FLAC/OGG → 16 kHz mono, with the reader's notes (what was converted, clipping, silence)."""
     from ganstudio.core.speech.audio_files import audio_duration, read_audio
@@ -157,11 +178,21 @@ def add_noise(report: Report, cancelled: Cancelled, clean: np.ndarray, noise: st
     return NoisyMix(Clip.of(noisy, rate, [note], f"{what} at {snr_db:g} dB"), reference)
 
 
-def save_clip(report: Report, cancelled: Cancelled, path: str, samples: np.ndarray, rate: int = RATE) -> Path:
-    """A 16-bit PCM WAV, written atomically (a failed save leaves any older file as it was)."""
+def clean_folder(report: Report, cancelled: Cancelled, folder: str) -> Cleaned:
+    """Remove what killed saves left in `folder` (a hidden `.NAME.wav.XXXXXXXX.tmp`, as large as the clip); saves in
+    progress, by any process, hold a lock on theirs and are left alone (core/atomic.py)."""
+    from ganstudio.core.atomic import clean_stale_temp_files
+
+    return Cleaned(str(folder), clean_stale_temp_files(folder))
+
+
+def save_clip(report: Report, cancelled: Cancelled, path: str, samples: np.ndarray, rate: int = RATE) -> Saved:
+    """A 16-bit PCM WAV, written atomically (a failed save leaves any older file as it was), after cleaning what
+    earlier interrupted saves left in its folder."""
     from ganstudio.core.speech.audio_files import write_audio
 
-    return write_audio(path, samples, rate)
+    cleaned = clean_folder(report, cancelled, str(Path(path).parent))
+    return Saved(write_audio(path, samples, rate), cleaned)
 
 
 def warm_up(processor: Any, window: int) -> None:

@@ -1,6 +1,7 @@
 """The Denoise page's engine room: loads a SEGAN denoiser in the background and runs the page's long jobs off the GUI
-thread (open a file — long ones streamed —, denoise, score against a reference, add noise, save), each with progress
-and cancel; strength blends go through a latest-wins runner. TensorFlow is imported lazily, on the loading thread."""
+thread (open a file — long ones streamed —, denoise, score against a reference, add noise, save, clean up after killed
+saves), each with progress and cancel; strength blends go through a latest-wins runner. TensorFlow is imported lazily,
+on the loading thread."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from PySide6.QtCore import QObject, Signal
 
 from ganstudio.core.errors import StudioError
 from ganstudio.core.speech.framing import DEFAULT_LIVE_WINDOW, LIVE_WINDOWS  # noqa: F401 - the page takes the default here
-from ganstudio.workers.denoise_jobs import (RATE, Clip, add_noise, denoise_clip, open_clip, save_clip, score_clips,
-                                            warm_up)
+from ganstudio.workers.denoise_jobs import (RATE, Clip, add_noise, clean_folder, denoise_clip, open_clip, save_clip,
+                                            score_clips, warm_up)
 from ganstudio.workers.model_service import ModelService
 from ganstudio.workers.named_jobs import NamedJobs
 from ganstudio.workers.sketch_service import model_folder
@@ -120,8 +121,12 @@ class DenoiseService(ModelService):
         self.jobs.start("add-noise", add_noise, clean, noise, float(snr_db), int(seed), RATE)
 
     def save(self, path: str, samples: np.ndarray) -> None:
-        """Write a 16-bit WAV atomically → the Path ("save")."""
+        """Write a 16-bit WAV atomically → Saved, with what interrupted saves had left in its folder ("save")."""
         self.jobs.start("save", save_clip, str(path), np.asarray(samples, np.float32), RATE)
+
+    def clean_folder(self, folder: str) -> None:
+        """Remove unfinished temp files of interrupted saves from `folder` → Cleaned ("clean")."""
+        self.jobs.start("clean", clean_folder, str(folder))
 
     def prepare_live(self, window: int, strength: float) -> None:
         """A live processor (BlendProcessor around the model at `window`), warmed up off the GUI thread ("live")."""

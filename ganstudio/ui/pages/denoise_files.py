@@ -1,6 +1,6 @@
 """The Denoise page's files: open a recording, save the result, load a clean reference, add a noise to a clean clip.
-Dialogs start in the last folder used; reading, mixing and writing run in the service's jobs (every save atomic),
-and a bad file leaves the page as it was, with a message saying why."""
+Dialogs start in the last folder used; reading, mixing and writing run in the service's jobs (every save atomic, and
+what killed saves left in that folder is removed), and a bad file leaves the page as it was, with a message saying why."""
 
 from __future__ import annotations
 
@@ -19,13 +19,21 @@ class DenoiseFiles:
     def __init__(self, page) -> None:
         self._page = page
         self._open_note = ""  # said first once the file opened (e.g. why a recording ended early)
+        if page.settings.contains("denoise/dir"):  # a folder the user chose (not the home folder by default)
+            page.service.clean_folder(self.folder)
 
     @property
     def folder(self) -> str:
         return str(self._page.settings.value("denoise/dir", str(Path.home())))
 
-    def _remember(self, path: str) -> None:
-        self._page.settings.setValue("denoise/dir", str(Path(path).parent))
+    def _remember(self, path: str, clean: bool = True) -> None:
+        """Dialogs start in this folder from now on. A save killed there (the app, or `ganstudio denoise`) left a
+        hidden temp file as large as its clip: it goes now, not only when a later save lands in that folder (a save
+        cleans its folder itself: `clean` False)."""
+        folder = str(Path(path).parent)
+        if clean and (folder != self.folder or not self._page.settings.contains("denoise/dir")):
+            self._page.service.clean_folder(folder)
+        self._page.settings.setValue("denoise/dir", folder)
 
     def _ask_open(self, title: str) -> str:
         path, _ = QFileDialog.getOpenFileName(self._page, title, self.folder, AUDIO_FILTER)
@@ -90,7 +98,7 @@ class DenoiseFiles:
         start = str(Path(self.folder) / f"{source}-denoised.wav")
         path, _ = QFileDialog.getSaveFileName(page, "Save the denoised result", start, WAV_FILTER)
         if path:
-            self._remember(path)
+            self._remember(path, clean=False)
             self.save_file(path if path.lower().endswith(".wav") else path + ".wav")
 
     def save_file(self, path: str) -> None:
@@ -125,4 +133,6 @@ class DenoiseFiles:
             page.metrics.set_reference("Reference: the clean clip, before the noise was added")
             page.set_input(result.noisy)
         elif name == "save":
-            page.show_status(f"Saved the result to {result}.")
+            page.show_status(" ".join([f"Saved the result to {result.path}.", result.cleaned.note]).strip())
+        elif name == "clean" and result.removed:
+            page.show_status(result.note)
