@@ -11,7 +11,7 @@ import pytest
 
 from ganstudio.core.errors import DataError, ModelFileError
 from ganstudio.core.sketch.palette import Palette
-from ganstudio.workers.sketch_service import SketchService, model_folder
+from ganstudio.workers.sketch_service import SketchService
 
 PALETTE = Palette(("background", "petal"), ((90, 90, 90), (230, 140, 175)))
 WAIT_MS = 5000
@@ -130,13 +130,6 @@ def test_a_label_model_without_palette_gets_a_generic_one(qtbot, make_service):
     with qtbot.waitSignal(service.model_loaded, timeout=WAIT_MS) as loaded:
         service.load("e")
     assert loaded.args[0].palette is None and (loaded.args[0].blank_sketch() == 255).all()
-
-
-def test_run_folders_resolve_to_their_model(tmp_path):
-    (tmp_path / "run" / "model").mkdir(parents=True)
-    (tmp_path / "run" / "model" / "manifest.json").write_text("{}")
-    assert model_folder(tmp_path / "run") == tmp_path / "run" / "model"
-    assert model_folder(tmp_path / "elsewhere") == tmp_path / "elsewhere"
 
 
 def test_main_window_lists_sketch_between_train_and_latent(qtbot, settings):

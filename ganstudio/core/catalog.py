@@ -72,6 +72,15 @@ def find_model(name_or_path: str | Path, kind: str | None = None) -> Path | None
     return found
 
 
+def require_model(name_or_path: str | Path, kind: str | None = None) -> Path:
+    """find_model, for a loader: the model folder, or a ModelFileError saying what is wrong. Every page's service
+    and every command finds models this one way, so a folder that holds none gets the same message everywhere."""
+    found = find_model(name_or_path, kind)
+    if found is None:
+        raise ModelFileError(f"No model called {str(name_or_path)!r}.", "See `ganstudio models`, or pass a model folder.")
+    return found
+
+
 def default_generator() -> ModelEntry | None:
     shipped = [e for e in installed_models("generator") if e.shipped]
     return shipped[0] if shipped else None

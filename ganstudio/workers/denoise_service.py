@@ -13,13 +13,13 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from ganstudio.core.catalog import require_model
 from ganstudio.core.errors import StudioError
 from ganstudio.core.speech.framing import DEFAULT_LIVE_WINDOW, LIVE_WINDOWS  # noqa: F401 - the page takes the default here
 from ganstudio.workers.denoise_jobs import (RATE, Clip, add_noise, clean_folder, denoise_clip, open_clip, save_clip,
                                             score_clips, warm_up)
 from ganstudio.workers.model_service import ModelService
 from ganstudio.workers.named_jobs import NamedJobs
-from ganstudio.workers.sketch_service import model_folder
 
 
 def live_choices() -> list[tuple[int, str]]:
@@ -43,10 +43,12 @@ class DenoiserInfo:
 
 
 def load_denoiser(path: str):
-    """The real loader: a DenoiserSession (imports TensorFlow, so only ever called on a worker thread)."""
+    """The real loader: a DenoiserSession (imports TensorFlow, so only ever called on a worker thread) of a model
+    folder, a run folder or an installed model's name (core.catalog, as every page and command finds models)."""
+    folder = require_model(path, "denoiser")
     from ganstudio.ml.inference.denoiser import DenoiserSession
 
-    return DenoiserSession.load(model_folder(path))
+    return DenoiserSession.load(folder)
 
 
 class WindowedProcessor:

@@ -7,7 +7,6 @@ import io
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -66,14 +65,6 @@ def encode_gif(frames: np.ndarray, frame_ms: int, scale: int = 1,
     return buffer.getvalue()
 
 
-def _model_folder(path: str, resolve_model) -> Path:
-    """A run folder → its model/; an existing folder as is (so a broken one gets its own precise error); else a name."""
-    folder = Path(path).expanduser()
-    if (folder / "model" / "manifest.json").exists():
-        return folder / "model"
-    return folder if folder.is_dir() else resolve_model(path)
-
-
 class GeneratorService(ModelService):
     loaded = Signal(object)  # ModelInfo
     directions_ready = Signal(object)  # list[core.latent.Direction]
@@ -93,11 +84,12 @@ class GeneratorService(ModelService):
     # load(path) → `loaded` then `directions_ready`, or `load_failed`
     @staticmethod
     def _load(path: str, still_wanted: Callable[[], bool]) -> tuple[object, ModelInfo] | None:
-        from ganstudio.ml.inference.generator import GeneratorSession, resolve_model
+        from ganstudio.core.catalog import require_model
+        from ganstudio.ml.inference.generator import GeneratorSession
 
         if not still_wanted():
             return None  # superseded, or shut down, while TensorFlow was importing
-        folder = _model_folder(path, resolve_model)
+        folder = require_model(path, "generator")  # a model folder, a run folder or an installed model's name
         session = GeneratorSession.load(folder)
         session.generate(session.sample_z(1, 0))  # trace the tf.function now, not on the first slider move
         return session, model_info(session, str(folder))

@@ -7,12 +7,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from ganstudio.core.catalog import require_model
 from ganstudio.core.sketch.edges import PAPER
 from ganstudio.core.sketch.palette import Palette, generic_palette
 from ganstudio.workers.latest_wins import describe_error
@@ -39,17 +39,13 @@ class SketchModelInfo:
         return np.full(shape or (self.native_size, self.native_size), fill, np.uint8)
 
 
-def model_folder(path: str | Path) -> Path:
-    """A run folder → its model/ folder; anything else as given (so a wrong folder gets the loader's own error)."""
-    folder = Path(path).expanduser()
-    return folder / "model" if (folder / "model" / "manifest.json").exists() else folder
-
-
 def load_translator(path: str):
-    """The real loader: a TranslatorSession (imports TensorFlow, so only ever called on a worker thread)."""
+    """The real loader: a TranslatorSession (imports TensorFlow, so only ever called on a worker thread) of a model
+    folder, a run folder or an installed model's name (core.catalog, as every page and command finds models)."""
+    folder = require_model(path, "translator")
     from ganstudio.ml.inference.translator import TranslatorSession
 
-    return TranslatorSession.load(model_folder(path))
+    return TranslatorSession.load(folder)
 
 
 def sketch_model_info(session, path: str) -> SketchModelInfo:

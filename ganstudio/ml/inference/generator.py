@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ganstudio.core.catalog import default_generator, find_model
+from ganstudio.core.catalog import default_generator, require_model
 from ganstudio.core.errors import ModelFileError
 from ganstudio.core.grid import to_uint8
 from ganstudio.core.manifest import Manifest
@@ -23,10 +23,7 @@ def resolve_model(name_or_path: str | None) -> Path:
         if entry is None:
             raise ModelFileError("No shipped generator is installed.", "Reinstall ganstudio, or pass a model folder.")
         return entry.path
-    found = find_model(name_or_path)
-    if found is not None:
-        return found
-    raise ModelFileError(f"No model called {name_or_path!r}.", "See `ganstudio models`, or pass a model folder.")
+    return require_model(name_or_path)
 
 
 def sample_prior(config: TrainConfig, n: int, seed: int | None = None) -> np.ndarray:
