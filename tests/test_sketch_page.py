@@ -430,3 +430,28 @@ def test_export_dialogs_suggest_a_file_name_in_the_last_folder(qtbot, make_page,
     assert suggested_name("", "/home/u/runs/my run/model", noon) == "sketch-my-run-20240517-120000.png"
     assert suggested_name("pair", "/models/sketch-labels-pix2pixhd", noon) == \
         "sketch-labels-pix2pixhd-20240517-120000-pair.png"
+
+
+# ---- issue 13, leftovers --------------------------------------------------------------------------------------------
+def test_each_model_kind_keeps_its_own_tool_and_brush_size(qtbot, make_page, tmp_path):
+    for kind in ("labels", "edges"):
+        (tmp_path / kind).mkdir()
+    page = make_page()
+    load(qtbot, page, str(tmp_path / "labels"))
+    page.toolbar.set_brush_size(24)
+    page.toolbar.tool_buttons["fill"].click()
+    load(qtbot, page, str(tmp_path / "edges"))
+    assert page.canvas.brush_size == 8 and page.canvas.tool == "brush"  # the edge canvas's own (here: the defaults)
+    page.toolbar.set_brush_size(2)
+    page.toolbar.tool_buttons["rect"].click()
+    load(qtbot, page, str(tmp_path / "labels"))
+    assert page.canvas.brush_size == 24 and page.canvas.tool == "fill"
+    assert page.toolbar.size_slider.value() == 24 and page.toolbar.tool_buttons["fill"].isChecked()
+    load(qtbot, page, str(tmp_path / "edges"))
+    assert page.canvas.brush_size == 2 and page.canvas.tool == "rect"
+    page.shutdown()
+    again = make_page()  # across sessions too: it opens on the edge canvas, with the edge tool
+    assert again.kind == "edges" and again.canvas.brush_size == 2 and again.canvas.tool == "rect"
+    qtbot.waitUntil(lambda: again.info is not None, timeout=WAIT_MS)
+    load(qtbot, again, str(tmp_path / "labels"))
+    assert again.canvas.brush_size == 24 and again.canvas.tool == "fill"

@@ -1,7 +1,8 @@
 """The Sketch page: paint a label map (named classes from the model's palette) or draw edges, and watch a pix2pix /
 pix2pixHD-lite model render a photo beside the canvas while you paint. Renders go through the SketchService (latest
 request wins), so the canvas never waits on the model; the canvas is autosaved per model kind and restored, and each
-kind keeps its undo history for the session. While another model loads, the old one's render is not shown."""
+kind keeps its undo history for the session and its tool and brush size across sessions. While another model loads,
+the old one's render is not shown."""
 
 from __future__ import annotations
 
@@ -118,19 +119,25 @@ class SketchPage(ModelPage):
             return kind, FLOWER_MATERIALS  # what the shipped label model paints with
 
     def _restore_settings(self) -> None:
-        tool = str(self.settings.value("sketch/tool", "brush"))
-        self._on_toolbar_tool_chosen(tool if tool in self.toolbar.tool_buttons else "brush")
-        self.toolbar.set_brush_size(int(self.settings.value("sketch/brush_size", 8)))
+        self._restore_tool()
         zoom = self.settings.value("sketch/zoom")
         self.canvas.set_zoom(float(zoom) if zoom is not None else 2.0)
         self._fitted_shape = self.canvas.array.shape if zoom is not None else None  # None: fit when first shown
         self.variation.set_seed_silently(int(self.settings.value("sketch/seed", 0)))
         self._show_palette()
 
+    def _restore_tool(self) -> None:
+        """This kind's tool and brush size: label maps are painted in broad areas and edge maps in thin lines, so
+        each kind keeps its own (falling back to the one pair that versions before kept for both)."""
+        s, key = self.settings, f"sketch/{self.kind}"
+        tool = str(s.value(f"{key}/tool", s.value("sketch/tool", "brush")))
+        self._on_toolbar_tool_chosen(tool if tool in self.toolbar.tool_buttons else "brush")
+        self.toolbar.set_brush_size(int(s.value(f"{key}/brush_size", s.value("sketch/brush_size", 8))))
+
     def _save_settings(self) -> None:
         s = self.settings
-        s.setValue("sketch/tool", self.canvas.tool)
-        s.setValue("sketch/brush_size", self.canvas.brush_size)
+        s.setValue(f"sketch/{self.kind}/tool", self.canvas.tool)
+        s.setValue(f"sketch/{self.kind}/brush_size", self.canvas.brush_size)
         s.setValue("sketch/zoom", self.canvas.zoom)
         s.setValue("sketch/seed", self.variation.seed.value())
         s.setValue("sketch/kind", self.kind)
@@ -229,6 +236,7 @@ class SketchPage(ModelPage):
             self.kind, self.palette = kind, palette
             # the other kind's canvas and undo history as this session left them, else its autosave
             self.canvas.switch_mode(kind, palette, lambda: self._autosaved_or_blank(self.info.native_size))
+            self._restore_tool()  # autosave() above kept the other kind's
         elif palette != self.palette:
             self.palette = palette
             self.canvas.set_mode(kind, palette)
