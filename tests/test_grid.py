@@ -20,3 +20,10 @@ def test_untile_refuses_a_grid_of_another_layout():
     grid = tile(np.zeros((36, 8, 8, 1), np.uint8))
     with pytest.raises(ValueError, match="no tiling of 35 images"):
         untile(grid[:-1], 35)
+
+
+@pytest.mark.parametrize("n, shape", [(8, (2, 4)), (10, (2, 5)), (9, (3, 3)), (16, (4, 4)), (36, (6, 6)), (5, (2, 3))])
+def test_a_grid_leaves_as_few_cells_empty_as_a_near_square_layout_allows(n, shape):
+    from ganstudio.core.grid import grid_shape
+
+    assert grid_shape(n) == shape

@@ -18,8 +18,10 @@ def to_float(images: np.ndarray) -> np.ndarray:
 
 
 def grid_shape(n: int) -> tuple[int, int]:
-    """Rows, columns of the most square grid that holds n images (ceil(√n) columns)."""
-    cols = max(1, math.ceil(math.sqrt(n)))
+    """Rows, columns of a near-square grid that holds n images with the fewest empty cells: ceil(√n) columns, or up
+    to twice √n when that fills the last row better (8 → 2 × 4, not 3 × 3 with a black hole)."""
+    square = max(1, math.ceil(math.sqrt(n)))
+    cols = min(range(square, max(square, math.floor(2 * math.sqrt(n))) + 1), key=lambda c: (-n % c, c))
     return math.ceil(n / cols), cols
 
 
