@@ -27,7 +27,7 @@ def start_strategy(request: RunRequest):
     Returns once every worker named in TF_CONFIG has started."""
     if request.distribute != "multiworker":
         return None
-    from ganstudio.ml.runtime import make_strategy
+    from ganstudio.ml.strategy import make_strategy
 
     return make_strategy(request.device, request.distribute)
 
@@ -100,7 +100,7 @@ def make_trainer(run: PreparedRun, sinks: Sequence[Callable], control: Control |
     `started`: start_strategy's (strategy, DeviceInfo) when it was called. A multi-worker run's folder sinks are the
     chief's alone."""
     from ganstudio.ml.multiworker import role_of
-    from ganstudio.ml.runtime import make_strategy
+    from ganstudio.ml.strategy import make_strategy
     from ganstudio.ml.training.trainer import Trainer
 
     request, config = run.request, run.config

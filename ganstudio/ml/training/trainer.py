@@ -28,7 +28,8 @@ from ganstudio.ml.training.data import make_dataset
 from ganstudio.ml import multiworker
 from ganstudio.ml.training.run_lock import RunFolderLock
 from ganstudio.ml.recipes import get as get_recipe
-from ganstudio.ml.runtime import make_strategy, tf
+from ganstudio.ml.runtime import tf
+from ganstudio.ml.strategy import make_strategy
 from ganstudio.ml.training.weight_average import averaged_weights, make_optimizer
 
 log = logging.getLogger(__name__)
