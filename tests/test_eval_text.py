@@ -86,6 +86,19 @@ def test_agreement_is_one_for_right_images_and_zero_for_wrong_ones(wrong, expect
         assert lines[f"class_agreement{suffix}_rose"] == expected and lines[f"agreement_images{suffix}"] == 16
 
 
+def test_real_photo_agreement_scores_each_pair_once_and_can_fail():
+    captions = [["A white daisy."], ["A white daisy."], ["A red rose."], ["A red rose."], ["A red and pink rose."]]
+    right = np.stack([flower("white", 0), flower("white", 0), flower("red", 1), flower("red", 1), flower("red", 1)])
+    wrong = right.copy()
+    wrong[2:4] = flower("yellow", 2)  # both roses look like yellow tulips: the rose pair scores 0
+    for images, expected in ((right, 1.0), (wrong, 0.5)):
+        split = t2i.HeldOut(images, captions, np.array([0, 0, 1, 1, 1]), images, captions, np.array([0, 0, 1, 1, 1]),
+                            CLASSES)
+        lines = {name: value for name, value, _ in t2i.real_agreement_lines(FakeClassifier(), PAIRS, split)}
+        assert lines["class_agreement_real"] == lines["colour_agreement_real"] == expected
+        assert lines["agreement_images_real"] == 4  # the two-colour rose states no single colour: left out
+
+
 def test_class_and_colour_agreement_count_hits():
     probs = np.eye(3)[[0, 1, 2, 2]]
     assert t2i.class_agreement(probs, np.array([0, 1, 2, 2])) == 1.0
@@ -155,7 +168,7 @@ def test_eval_text_prints_every_line_on_the_tiny_model(tiny_prompt_model, monkey
     out, err = capsys.readouterr()
     lines = {line.split()[0]: (float(line.split()[1]), line.split()[2]) for line in out.splitlines()}
     for name in ("class_agreement", "colour_agreement", "class_agreement_paraphrase", "colour_agreement_paraphrase",
-                 "r_precision", "r_precision_real"):
+                 "r_precision", "r_precision_real", "class_agreement_real", "colour_agreement_real"):
         assert lines[name][1] == "share" and 0.0 <= lines[name][0] <= 1.0
     assert lines["class_agreement_chance"] == (0.5, "share")
     for name in ("fid_vs_heldout", "fid_real_floor", "diversity", "diversity_real"):

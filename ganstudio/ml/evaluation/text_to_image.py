@@ -4,7 +4,9 @@
   (`class_agreement`), and the dominant petal colour measured from the pixels (core/captions/attributes.py, the same
   rules that wrote the training captions) is the colour of the prompt (`colour_agreement`). The pairs are those the
   training captions state often enough (a blue rose was never shown), the prompts are captions of those two facts
-  alone from the training templates, and again from the held-out templates and synonyms (`…_paraphrase`).
+  alone from the training templates, and again from the held-out templates and synonyms (`…_paraphrase`). The
+  held-out real photos of those pairs, scored by the same tools, are the reference (`…_real`): the classifier is
+  not always right about a real photo either.
 - R-precision as AttnGAN reports it: an image generated from a held-out photo's caption, is that caption the best of
   100 (it and 99 random others) by the joint embedding? The same for the real photos is the reference.
 - FID against the held-out photos on the classifier's features, with the floor of real training photos; and the
@@ -217,6 +219,34 @@ def agreement_lines(session, classifier, prompts: list[Prompt], options: TextEva
     return lines
 
 
+def real_agreement_lines(classifier, pairs: list[tuple[str, str, int]], split: HeldOut,
+                         measure: Callable | None = None) -> list[Line]:
+    """The same two agreements for the held-out real photos of the prompt pairs (captions stating one petal colour):
+    what the measuring tools give a true photo, so the generated figures can be read against it. Each pair counts
+    once, as each pair's prompts do."""
+    names = list(split.class_names)
+    members = {}
+    for i, (caps, label) in enumerate(zip(split.captions, split.labels)):
+        colours = photo_colours(caps)
+        if len(colours) == 1 and 0 <= label < len(names):
+            members.setdefault((names[label], next(iter(colours))), []).append(i)
+    chosen = [(pair[:2], members[pair[:2]]) for pair in pairs if pair[:2] in members]
+    if not chosen:
+        return []
+    index = np.concatenate([np.asarray(i) for _, i in chosen])
+    _, probs = classifier.embed(split.images[index])
+    dominant = dominant_colours(split.images[index], measure)
+    class_scores, colour_scores, start = [], [], 0
+    for (class_name, colour), rows in chosen:
+        part = slice(start, start + len(rows))
+        start += len(rows)
+        class_scores.append(class_agreement(probs[part], _class_ids([class_name] * len(rows), classifier.class_names)))
+        colour_scores.append(colour_agreement(dominant[part], [colour] * len(rows)))
+    return [("class_agreement_real", float(np.mean(class_scores)), "share"),
+            ("colour_agreement_real", float(np.mean(colour_scores)), "share"),
+            ("agreement_images_real", float(len(index)), "images")]
+
+
 def retrieval_and_fid_lines(session, classifier, split: HeldOut, options: TextEvalOptions) -> list[Line]:
     """r_precision (generated and real held-out photos against the same captions), fid_vs_heldout and its floor."""
     from ganstudio.ml.evaluation.fid import feature_stats, frechet_distance
@@ -299,6 +329,7 @@ def evaluate_text(session, classifier, data, holdout: float, options: TextEvalOp
         log(f"{len(prompts)} {'paraphrase' if held_out else 'agreement'} prompts, e.g. "
             + "; ".join(p.text for p in prompts[:: max(1, len(prompts) // 3)][:3]))
         lines += agreement_lines(session, classifier, prompts, options, suffix, measure)
+    lines += real_agreement_lines(classifier, pairs, split, measure)
     log(f"R-precision and FID on {len(split.images)} held-out photos' captions")
     lines += retrieval_and_fid_lines(session, classifier, split, options)
     lines += diversity_lines(session, classifier, pairs, split, options)
