@@ -7,7 +7,7 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ganstudio.ui.widgets.image_view import to_qimage
 
@@ -22,8 +22,17 @@ class NeighboursPanel(QWidget):
         self.title = QLabel("<b>Nearest training photos</b>")
         self.message = QLabel("Click a generated image to see the training photos closest to it (is it copying?).")
         self.message.setWordWrap(True)
-        self.rows = QGridLayout()
+        # The rows scroll: in a short window, wrapped captions squeezed into a fixed height lost their last lines.
+        holder = QWidget()
+        self.rows = QGridLayout(holder)
+        self.rows.setContentsMargins(0, 0, 0, 0)
         self.rows.setColumnStretch(1, 1)
+        self.rows.setRowStretch(99, 1)  # rows stay at the top, at their own height
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(holder)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.note = QLabel(GENERATED_NOTE)
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: palette(placeholder-text); font-size: small;")
@@ -32,8 +41,7 @@ class NeighboursPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.message)
-        layout.addLayout(self.rows)
-        layout.addStretch(1)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.note)
 
     def show_message(self, text: str, error: bool = False) -> None:
@@ -53,7 +61,7 @@ class NeighboursPanel(QWidget):
             thumb.setPixmap(QPixmap.fromImage(to_qimage(photo)).scaled(
                 THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
             text = QLabel("<br>".join(f"“{escape(c)}”" for c in captions[:CAPTIONS_SHOWN]) +
-                          f"<br><small>{escape(name)} · similarity {similarity:.2f}</small>")
+                          f"<br><small>{escape(name)}<br>similarity {similarity:.2f}</small>")
             text.setWordWrap(True)
             text.setToolTip("\n".join(captions))
             self.rows.addWidget(thumb, row, 0)
