@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from ganstudio.cli import main
-from ganstudio.ml.evaluation.fid import feature_stats, fid_from_features, frechet_distance
+from ganstudio.core.metrics.fid import feature_stats, fid_from_features, frechet_distance
 
 CLASSES = ("blue", "green", "red")  # sorted, as class folders are read
 CHANNEL = {"red": 0, "green": 1, "blue": 2}

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ganstudio.core.image_data.images import center_crop_resize, to_pil
+from ganstudio.core.metrics.fid import feature_stats, frechet_distance
+from ganstudio.core.metrics.modes import class_histogram, total_variation
 from ganstudio.ml.evaluation.classifier import ClassifierSession
-from ganstudio.ml.evaluation.fid import feature_stats, frechet_distance
 from ganstudio.ml.inference.generator import GeneratorSession
 
 Line = tuple[str, float, str]  # (name, value, unit): the `name value unit` contract of eval/bench output
@@ -53,17 +54,11 @@ def noise_like(images: np.ndarray, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 256, images.shape, dtype=np.uint8)
 
 
-def class_histogram(probabilities: np.ndarray) -> np.ndarray:
-    """Share of images assigned to each class (argmax of the classifier)."""
-    counts = np.bincount(np.argmax(probabilities, axis=1), minlength=probabilities.shape[1])
-    return counts / max(1, counts.sum())
-
-
 def mode_lines(generated_probs: np.ndarray, real_probs: np.ndarray, class_names: tuple[str, ...]) -> list[Line]:
     """Per-class share of generated images, and its total-variation distance to the real photos' histogram."""
     gen, real = class_histogram(generated_probs), class_histogram(real_probs)
     lines: list[Line] = [(f"mode_histogram_{name}", float(share), "share") for name, share in zip(class_names, gen)]
-    lines.append(("mode_histogram_tv_vs_real", float(0.5 * np.abs(gen - real).sum()), "distance"))
+    lines.append(("mode_histogram_tv_vs_real", total_variation(gen, real), "distance"))
     return lines
 
 

@@ -249,7 +249,7 @@ def real_agreement_lines(classifier, pairs: list[tuple[str, str, int]], split: H
 
 def retrieval_and_fid_lines(session, classifier, split: HeldOut, options: TextEvalOptions) -> list[Line]:
     """r_precision (generated and real held-out photos against the same captions), fid_vs_heldout and its floor."""
-    from ganstudio.ml.evaluation.fid import feature_stats, frechet_distance
+    from ganstudio.core.metrics.fid import feature_stats, frechet_distance
 
     rng = np.random.default_rng(options.seed)
     chosen = [caps[rng.integers(len(caps))] for caps in split.captions]  # one caption per held-out photo
