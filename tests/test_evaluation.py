@@ -205,6 +205,24 @@ def test_eval_prints_fid_references_and_mode_histogram(tiny_run, tiny_folder, ti
     assert values["samples_generated"] == 40
 
 
+def test_eval_metrics_prints_the_toolkits_fixed_names(tiny_run, tiny_folder, tiny_classifier, capsys):
+    run_dir, _ = tiny_run
+    rc = main(["eval", str(run_dir), "--data", str(tiny_folder), "--holdout", "0.3", "--n", "40",
+               "--classifier", str(tiny_classifier), "--metrics", "fid,kid,is,prdc,knn,birthday,tequila,modes"])
+    assert rc == 0
+    values = {name: float(value) for name, value, _ in (line.split() for line in capsys.readouterr().out.splitlines())}
+    fixed = ("fid", "kid", "inception_score", "precision", "recall", "density", "coverage", "knn_copy_rate",
+             "birthday_support", "ks_statistic", "jsd", "mode_histogram_tv_vs_real")
+    assert all(np.isfinite(values[name]) for name in fixed)
+    assert 1.0 <= values["inception_score"] <= len(CLASSES) and 0 <= values["ks_statistic"] <= 1
+    assert "fid_vs_heldout" not in values and values["samples_generated"] == 40
+
+
+def test_eval_refuses_unknown_metrics(capsys):
+    assert main(["eval", "--metrics", "fid,fidd"]) == 2
+    assert "fidd" in capsys.readouterr().err
+
+
 def test_eval_refuses_too_few_samples(capsys):
     assert main(["eval", "--n", "1"]) == 2
     assert "too few samples" in capsys.readouterr().err

@@ -1,5 +1,6 @@
-"""`ganstudio eval MODEL --data flowers --holdout 0.1 [--n 2000] [--classifier DIR]`: FID against held-out photos,
-with reference figures and a mode histogram, as `name value unit` lines (a contract for scripts)."""
+"""`ganstudio eval MODEL --data flowers --holdout 0.1 [--n 2000] [--classifier DIR] [--metrics fid,kid,…]`: FID
+against held-out photos, with reference figures and a mode histogram, as `name value unit` lines (a contract for
+scripts); `--metrics` prints the chosen metrics of the book's toolkit instead (ml/evaluation/toolkit.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ def add_parser(sub) -> None:
     p.add_argument("--n", type=int, default=2000, help="generated images (real training photos: the same number)")
     p.add_argument("--classifier", help="classifier model folder or name (default: the shipped flower classifier)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--metrics", help="comma-separated, any of fid,kid,is,prdc,knn,birthday,tequila,modes: print these "
+                                     "instead of the default report (references: the held-out photos)")
     p.set_defaults(func=run)
 
 
@@ -39,6 +42,9 @@ def run(args) -> int:
     from ganstudio.ml.evaluation.protocol import evaluate, generated_samples
     from ganstudio.ml.inference.generator import GeneratorSession, resolve_model
 
+    from ganstudio.ml.evaluation.toolkit import parse_metrics, toolkit_lines
+
+    metrics = parse_metrics(args.metrics) if args.metrics is not None else None  # refuse a typo before loading models
     if args.n < 2:
         raise StudioError(f"--n {args.n} is too few samples for FID.", "Use a few hundred or more (default 2000).")
     session = GeneratorSession.load(resolve_model(args.model))
@@ -47,6 +53,10 @@ def run(args) -> int:
     _warn_if_mismatched(session.config, args.holdout, spec)
     _warn_if_classifier_mismatched(classifier, args.holdout)
     generated = generated_samples(session, args.n, args.seed)
-    for name, value, unit in evaluate(generated, classifier, train.images, heldout.images, args.seed):
+    if metrics:
+        lines = toolkit_lines(metrics, generated, classifier, train.images, heldout.images, args.seed)
+    else:
+        lines = evaluate(generated, classifier, train.images, heldout.images, args.seed)
+    for name, value, unit in lines:
         print(f"{name} {value:.6g} {unit}", flush=True)
     return 0
