@@ -21,10 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from ganstudio.ml.training.checkpoints import CheckpointStore
+from test_engine_kill import write_tiny_image_folder
 
 BATCH = 8  # global: 4 images per replica
 TINY = ["--image-size", "16", "--ngf", "8", "--ndf", "8", "--z-dim", "8", "--batch-size", str(BATCH), "--no-xla",
@@ -43,16 +43,6 @@ def free_ports(n: int) -> list[int]:
     finally:
         for s in sockets:
             s.close()
-
-
-def tiny_image_folder(folder: Path, n: int = 32) -> Path:
-    from PIL import Image
-
-    folder.mkdir(parents=True)
-    rng = np.random.default_rng(0)
-    for i in range(n):
-        Image.fromarray(rng.integers(0, 255, (16, 16, 3), dtype=np.uint8)).save(folder / f"{i:02d}.png")
-    return folder
 
 
 class Workers:
@@ -113,7 +103,7 @@ def wait_for_checkpoint_after(workers: Workers, run_dir: Path, step: int) -> Non
 
 @pytest.mark.slow
 def test_two_workers_stop_together_lose_one_then_resume_from_the_chiefs_checkpoint(tmp_path):
-    data = tiny_image_folder(tmp_path / "data")
+    data = write_tiny_image_folder(tmp_path / "data", n=32)
     chief_dir, worker_dir = tmp_path / "chief-run", tmp_path / "worker-run"
     out_of = lambda i: str(chief_dir if i == 0 else worker_dir)  # noqa: E731
     long_run = lambda first: lambda i: [  # noqa: E731

@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ganstudio.paths import resources_dir
 from ganstudio.ui.pages.train_page import TrainPage
+from train_page_fixtures import MNIST, live_page
 
-MNIST = str(resources_dir() / "data" / "mnist")
-TINY = dict(image_size=16, ngf=8, ndf=8, batch_size=16, xla=False, preview_every=2, checkpoint_every=1000,
-            preview_count=4)
 
 
 @pytest.fixture
 def page(qtbot, settings):
-    page = TrainPage(settings, ask_folder=lambda: None, ask_run=lambda: None)
-    page.extra_overrides = dict(TINY)
-    page.tensorboard = False
-    qtbot.addWidget(page)
-    page.resize(1200, 760)
-    page.show()
-    yield page
-    assert page.shutdown(timeout=60), "the training thread did not end"
+    yield from live_page(qtbot, settings)
 
 
 def test_a_tiny_run_through_the_page_draws_curves_and_samples(qtbot, page, tmp_path):

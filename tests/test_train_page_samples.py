@@ -7,24 +7,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from ganstudio.core.training.sample_folder import SampleFolderSink
-from ganstudio.paths import resources_dir
-from ganstudio.ui.pages.train_page import TrainPage
+from train_page_fixtures import MNIST, live_page
 
-MNIST = str(resources_dir() / "data" / "mnist")
-TINY = dict(image_size=16, ngf=8, ndf=8, batch_size=16, xla=False, preview_every=2, checkpoint_every=1000,
-            preview_count=4)
 
 
 @pytest.fixture
 def page(qtbot, settings):
-    page = TrainPage(settings, ask_folder=lambda: None, ask_run=lambda: None)
-    page.extra_overrides = dict(TINY)
-    page.tensorboard = False
-    qtbot.addWidget(page)
-    page.resize(1200, 760)
-    page.show()
-    yield page
-    assert page.shutdown(timeout=60), "the training thread did not end"
+    yield from live_page(qtbot, settings)
 
 
 def test_page_runs_save_grids_the_slider_goes_back_over_and_a_resume_shows_at_once(qtbot, page, tmp_path):
