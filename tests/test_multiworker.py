@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from ganstudio.ml.training.checkpoints import CheckpointStore
-from test_engine_kill import write_tiny_image_folder
+from test_engine_kill import wait_for, write_tiny_image_folder
 
 BATCH = 8  # global: 4 images per replica
 TINY = ["--image-size", "16", "--ngf", "8", "--ndf", "8", "--z-dim", "8", "--batch-size", str(BATCH), "--no-xla",
@@ -80,15 +80,6 @@ class Workers:
                 proc.wait(timeout=30)
 
 
-def wait_for(condition, timeout_s: float, poll_s: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(poll_s)
-    return False
-
-
 def newest_checkpoint(run_dir: Path) -> int:
     latest = CheckpointStore(run_dir).latest()
     return latest.step if latest else 0
@@ -97,7 +88,7 @@ def newest_checkpoint(run_dir: Path) -> int:
 def wait_for_checkpoint_after(workers: Workers, run_dir: Path, step: int) -> None:
     """Until the chief has written a checkpoint past `step`, with both workers still running."""
     done = wait_for(lambda: newest_checkpoint(run_dir) > step or any(p.poll() is not None for p in workers.procs),
-                    START_TIMEOUT_S)
+                    START_TIMEOUT_S, poll_s=0.1)  # a folder listing: no need to poll it every 2 ms
     assert done and all(p.poll() is None for p in workers.procs), (workers.log(0)[-3000:], workers.log(1)[-3000:])
 
 
