@@ -145,6 +145,17 @@ def test_a_loss_brings_its_own_settings_below_what_the_user_sets():
     assert get("dcgan").config().loss == "ns" and get("segan").config().loss == "lsgan"
 
 
+@pytest.mark.parametrize("gpu,expected", [("0", ("lean", False)), ("1", ("book", True))])
+def test_presets_and_xla_follow_the_device_unless_asked(gpu, expected, monkeypatch):
+    """XLA's CPU convolutions are several times slower than oneDNN's: a new run jit-compiles only with a GPU."""
+    monkeypatch.setenv("GANSTUDIO_ASSUME_GPU", gpu)
+    for name in ("dcgan", "segan"):
+        config = get(name).config()
+        assert config.xla is expected[1], name
+    assert get("dcgan").config().preset == expected[0]
+    assert get("dcgan").config(xla=not expected[1]).xla is (not expected[1])
+
+
 def test_runs_made_before_losses_existed_train_with_their_recipes_own_loss():
     from ganstudio.ml.training.config import TrainConfig
 

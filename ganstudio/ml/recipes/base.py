@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ganstudio.core.device_hint import gpu_likely
 from ganstudio.ml.training.config import GAN, TrainConfig
 
 
@@ -149,8 +150,10 @@ class Recipe:
         self.check_loss(loss)
         preset = self.preset_name(given.get("preset", ""))
         ttur = TTUR_RATES if given.get("ttur") else {}
-        values = {**self.defaults, **self.presets.get(preset, {}), **gan_losses.get(loss).defaults, **ttur, **given,
-                  "loss": loss, "preset": preset}
+        # XLA by device: it fuses well on a GPU, but its CPU convolutions skip oneDNN (measured on 2 cores: DCGAN
+        # lean 134 → 223 img/s without it, the book's 5×5 networks 4.5 → 48, WGAN-GP 27 → 46).
+        values = {"xla": gpu_likely(), **self.defaults, **self.presets.get(preset, {}), **gan_losses.get(loss).defaults,
+                  **ttur, **given, "loss": loss, "preset": preset}
         return TrainConfig(recipe=self.name, **values)
 
     def preset_name(self, asked: str = "") -> str:
@@ -162,8 +165,6 @@ class Recipe:
 
             raise StudioError(f"The {self.title} recipe has no {asked!r} preset.",
                               f"Choose one of: {', '.join(self.presets)}.")
-        from ganstudio.core.device_hint import gpu_likely
-
         return asked or ("book" if gpu_likely() else "lean")
 
     def check_loss(self, loss: str) -> None:

@@ -168,6 +168,4 @@ register(Recipe(
     preview_title="Validation clips: spectrograms of noisy | enhanced | clean",
     defaults=dict(ngf=16, ndf=16, batch_size=32, lr_g=5e-5, lr_d=5e-5, l1_weight=100.0, adv_weight=1.0,
                   window=16384, variant="book", residual=True, vary_noise=True, stft_weight=0.0, stoi_weight=0.0,
-                  preemphasis=0.0, preview_every=250, checkpoint_every=1000,
-                  xla=False,  # XLA on CPU runs the transposed 1-D convs ~4× slower than the default kernels
-                  image_size=0, channels=1)))
+                  preemphasis=0.0, preview_every=250, checkpoint_every=1000, image_size=0, channels=1)))

@@ -99,7 +99,8 @@ class TrainConfig:
                             families=(GAN, TEXT, TRANSLATION), flag="flip")
     holdout: float = hp(0.0, "fraction of items held out for evaluation (by name hash, see core/image_data/splits.py)",
                         low=0.0, high=0.9)
-    xla: bool = hp(True, "jit-compile the train step (~15% faster on CPU)")
+    xla: bool = hp(True, "jit-compile the train step with XLA (default: on with a GPU; off on a CPU, where XLA's "
+                   "convolutions are 1.7–10× slower than TensorFlow's oneDNN ones)")
     seed: int = hp(0, "random seed: weights, batch order and previews are functions of it", low=0, high=2**31 - 1)
     # ---- image translation (pix2pix, pix2pixHD-lite) ---------------------------------------------------------------
     input_kind: str = ""  # "" (z → image) | "edges" | "image" | "labels"
