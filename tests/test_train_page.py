@@ -99,15 +99,31 @@ def test_choices_are_remembered_in_the_injected_settings(qtbot, settings, tmp_pa
     assert second.loss_plot.smoothing == pytest.approx(0.3)
 
 
-def test_built_in_data_sets_come_first_and_set_the_default_image_size(qtbot, settings):
+def test_built_in_data_sets_come_first_and_set_their_image_size_and_learning_rates(qtbot, settings):
     page = TrainPage(settings)
     qtbot.addWidget(page)
     box = page.form.dataset_box
     names = [box.itemText(i) for i in range(box.count())]
     assert names[0].startswith("Flowers") and names[1].startswith("MNIST") and names[-1] == "Choose folder…"
+    form = page.form
+    assert form.overrides()["lr_g"] == pytest.approx(2e-4)  # flowers: the recipe's own rate
     box.setCurrentIndex(1)
     box.activated.emit(1)
-    assert page.form.overrides()["image_size"] == 32
+    assert form.overrides()["image_size"] == 32
+    # digits: the recipe's rates for MNIST-style data (the first digits come ~3× sooner), what the CLI uses too
+    from ganstudio.ml.recipes import get
+
+    assert (form.overrides()["lr_g"], form.overrides()["lr_d"]) == pytest.approx((5e-4, 5e-4))
+    assert get("dcgan").config("idx").lr_g == pytest.approx(5e-4)
+    form.loss_box.setCurrentIndex(form.loss_box.findData("wgan-gp"))  # a loss's own rates win over the data's
+    assert form.overrides()["lr_g"] == pytest.approx(1e-4)
+    form.loss_box.setCurrentIndex(form.loss_box.findData("ns"))
+    assert form.overrides()["lr_g"] == pytest.approx(5e-4)
+    form.recipe_box.setCurrentIndex(form.recipe_box.findData("cdcgan"))  # another recipe: its data settings too
+    assert form.overrides()["lr_d"] == pytest.approx(5e-4)
+    box.setCurrentIndex(0)
+    box.activated.emit(0)
+    assert (form.overrides()["image_size"], form.overrides()["lr_g"]) == (64, pytest.approx(2e-4))
     assert page.shutdown(timeout=5)
 
 

@@ -26,6 +26,7 @@ class RecipeChoice:
     losses: tuple[str, ...] = ("ns",)  # the adversarial losses it takes, its default first
     learning_rates: tuple[tuple[str, str], ...] = (("lr_g", "LR generator"), ("lr_d", "LR discriminator"))
     presets: dict = field(default_factory=dict)  # network sizes by preset name ("lean", "book")
+    data_defaults: dict = field(default_factory=dict)  # settings by data set kind ("idx": MNIST-style digits)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def recipe_choices() -> list[RecipeChoice]:
 
     return [RecipeChoice(r.name, r.title, r.description, r.conditional, dataclasses.asdict(r.config()),
                          bool(r.paired), r.data_kind, r.preview_title, r.family, tuple(r.losses),
-                         tuple((spec.lr_key, spec.title) for spec in r.optimizers), dict(r.presets))
+                         tuple((spec.lr_key, spec.title) for spec in r.optimizers), dict(r.presets),
+                         dict(r.data_defaults))
             for r in all_recipes()]
 
 
@@ -133,16 +135,17 @@ def check_paired_data(folder: str):
     return check_paired(folder)
 
 
-def default_image_size(dataset: DatasetSpec | str) -> int:
-    """The recipe-independent default size for a data set; a folder path is classified by a shallow look only."""
+def dataset_defaults(dataset: DatasetSpec | str) -> tuple[str, int]:
+    """(kind, recipe-independent default size) of a data set; a folder path is classified by a shallow look only.
+    The kind picks a recipe's `data_defaults` (e.g. the digits' learning rates)."""
     from ganstudio.core.image_data.idx import find_idx_pairs
-    from ganstudio.ml.training.prepare import default_image_size as for_spec
+    from ganstudio.ml.training.prepare import default_image_size
 
-    if isinstance(dataset, DatasetSpec):
-        return for_spec(dataset)
-    folder = Path(dataset).expanduser()
-    kind = "idx" if folder.is_dir() and find_idx_pairs(folder) else "images"
-    return for_spec(DatasetSpec(kind, str(folder), folder.name))
+    if not isinstance(dataset, DatasetSpec):
+        folder = Path(dataset).expanduser()
+        kind = "idx" if folder.is_dir() and find_idx_pairs(folder) else "images"
+        dataset = DatasetSpec(kind, str(folder), folder.name)
+    return dataset.kind, default_image_size(dataset)
 
 
 def new_run_dir(recipe: str, dataset_name: str, now: float | None = None, root: Path | None = None) -> Path:

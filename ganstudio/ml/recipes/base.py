@@ -112,6 +112,9 @@ class Recipe:
     losses: tuple[str, ...] = ("ns",)  # the --loss choices it accepts; the first is its default
     # network sizes by preset name ("lean" for CPUs, "book" for the book's sizes), between defaults and the loss's
     presets: dict[str, dict] = field(default_factory=dict)
+    # settings by data set kind (core.image_data.datasets kinds, e.g. "idx" for MNIST-style digits), between the
+    # preset and the loss: what suits that data better than the recipe's general defaults
+    data_defaults: dict[str, dict] = field(default_factory=dict)
     paired: bool = False  # trains on (condition, photo) pairs instead of photos alone
     model_kind: str = "generator"  # the manifest kind of the exported model ("translator", "denoiser")
     optimizer: str = "adam"  # "adam" (β1, β2 from the config) | "rmsprop"; a loss or the user may choose another
@@ -140,9 +143,9 @@ class Recipe:
         """The adversarial loss a run uses: its config's, else this recipe's default (runs made before --loss)."""
         return config.loss or self.losses[0]
 
-    def config(self, **overrides) -> TrainConfig:
-        """Defaults of the config ← this recipe ← its preset ← its loss ← TTUR ← the caller's overrides (None values
-        and empty strings are ignored: they mean "the default")."""
+    def config(self, for_data: str = "", **overrides) -> TrainConfig:
+        """Defaults of the config ← this recipe ← its preset ← its settings for data sets of kind `for_data` ← its
+        loss ← TTUR ← the caller's overrides (None values and empty strings are ignored: they mean "the default")."""
         from ganstudio.ml.training import gan_losses
 
         given = {k: v for k, v in overrides.items() if v is not None and v != ""}
@@ -152,8 +155,9 @@ class Recipe:
         ttur = TTUR_RATES if given.get("ttur") else {}
         # XLA by device: it fuses well on a GPU, but its CPU convolutions skip oneDNN (measured on 2 cores: DCGAN
         # lean 134 → 223 img/s without it, the book's 5×5 networks 4.5 → 48, WGAN-GP 27 → 46).
-        values = {"xla": gpu_likely(), **self.defaults, **self.presets.get(preset, {}), **gan_losses.get(loss).defaults,
-                  **ttur, **given, "loss": loss, "preset": preset}
+        values = {"xla": gpu_likely(), **self.defaults, **self.presets.get(preset, {}),
+                  **self.data_defaults.get(for_data, {}), **gan_losses.get(loss).defaults, **ttur, **given,
+                  "loss": loss, "preset": preset}
         return TrainConfig(recipe=self.name, **values)
 
     def preset_name(self, asked: str = "") -> str:

@@ -65,7 +65,7 @@ def prepare(recipe_name: str, spec: datasets.DatasetSpec, overrides: dict, resum
         config = resume_config
     else:
         size = overrides.get("image_size") or default_image_size(spec)
-        config = recipe.config(**{**overrides, "image_size": size})
+        config = recipe.config(spec.kind, **{**overrides, "image_size": size})
     data = datasets.load(spec, config.image_size, config.channels if resume_config else None)
     if config.holdout > 0:
         data = datasets.subset(data, ~split_mask(data.names, config.holdout))

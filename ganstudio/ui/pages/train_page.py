@@ -45,7 +45,7 @@ class TrainPage(QWidget):
         self.state = "idle"
         self._batch_size = 0
         self._ask_run = ask_run or self._ask_run_dialog
-        self.form = TrainForm(catalog.recipe_choices(), catalog.dataset_choices(), catalog.default_image_size,
+        self.form = TrainForm(catalog.recipe_choices(), catalog.dataset_choices(), catalog.dataset_defaults,
                               ask_folder or self._ask_folder_dialog, hyperparameters=catalog.hyperparameter_choices(),
                               losses=catalog.loss_choices(), paired_layout=catalog.paired_layout_kind,
                               data_kinds=catalog.data_kinds)

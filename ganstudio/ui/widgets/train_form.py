@@ -42,7 +42,7 @@ PREP_TEXT = {"pairs": ("Make pairs from photos…", "Derive an edge-map or label
 class TrainForm(QWidget):
     learning_rates_changed = Signal(dict)  # {lr_g: …, lr_d: …}: applied mid-run by the page
 
-    def __init__(self, recipes: list, datasets: list, default_image_size: Callable[[object], int],
+    def __init__(self, recipes: list, datasets: list, dataset_defaults: Callable[[object], tuple[str, int]],
                  ask_folder: Callable[[], str | None], parent: QWidget | None = None, *,
                  hyperparameters: list = (), losses: dict | None = None,
                  paired_layout: Callable[[object], str | None] = lambda dataset: None,
@@ -50,7 +50,7 @@ class TrainForm(QWidget):
         super().__init__(parent)
         self._recipes = {r.name: r for r in recipes}
         self._hyperparameters, self._losses = list(hyperparameters), dict(losses or {})
-        self._default_image_size = default_image_size
+        self._dataset_defaults = dataset_defaults  # data set → (kind, default image size)
         self._paired_layout = paired_layout  # data set → "pix2pix" | "pix2pixhd" | None
         self.make_prep_dialog = DataPrepDialog  # (what, parent, pair_kind=…) → a dialog with `made`; tests replace it
         self.prep_dialog: DataPrepDialog | None = None
@@ -67,7 +67,7 @@ class TrainForm(QWidget):
         self.recipe_box.currentIndexChanged.connect(self._on_recipe_box_changed)
         self.dataset_box.picked.connect(self._on_dataset_box_picked)
         self._on_recipe_box_changed()
-        self._apply_default_size()
+        self._apply_data_defaults()
 
     def _build_spin_boxes(self) -> None:
         self.steps = _spin(1, 10_000_000, 1000, 10_000)
@@ -220,11 +220,13 @@ class TrainForm(QWidget):
         self.dataset_box.show_kind(self.data_kind())
         if self.is_paired() != self._was_paired:  # paired recipes have their own sizes (128, 256)
             self._was_paired = self.is_paired()
-            self._apply_default_size()
+            self._apply_data_defaults()
+        elif recipe is not None:
+            self._set_values(self._data_settings())  # the recipe's defaults were just put back: its data's on top
         self._update_paired_rows()
 
     def _on_dataset_box_picked(self) -> None:
-        self._apply_default_size()
+        self._apply_data_defaults()
         self._update_paired_rows()
 
     def _on_prep_button_clicked(self) -> None:
@@ -259,7 +261,8 @@ class TrainForm(QWidget):
             return {}
         keys = {key for loss in self._losses.values() for key in loss.defaults}
         chosen = self._losses.get(name)
-        return {**{k: recipe.defaults[k] for k in keys if k in recipe.defaults}, **(chosen.defaults if chosen else {})}
+        general = {**recipe.defaults, **self._data_settings_for(recipe)}
+        return {**{k: general[k] for k in keys if k in general}, **(chosen.defaults if chosen else {})}
 
     def _on_loss_box_changed(self) -> None:
         self._set_values(self._loss_settings(self.loss_box.currentData()))
@@ -282,13 +285,27 @@ class TrainForm(QWidget):
             self._set_values({key: settings.get(key, self._recipes[self.recipe()].defaults.get(key))
                               for key in TTUR_RATES})
 
-    def _apply_default_size(self) -> None:
-        data = self.dataset()
+    def _apply_data_defaults(self) -> None:
+        """The chosen data's image size and the recipe's settings for that kind of data (e.g. digits' learning
+        rates), below the chosen loss's own settings (WGAN-GP keeps its 1e-4)."""
         recipe = self._recipes.get(self.recipe())
         if self.is_paired() and recipe is not None:
             self._set_values({"image_size": recipe.defaults.get("image_size")})
         elif self.has_dataset():
-            self._set_values({"image_size": self._default_image_size(data)})
+            self._set_values({"image_size": self._dataset_defaults(self.dataset())[1], **self._data_settings()})
+
+    def _data_settings(self) -> dict:
+        """Every setting the recipe varies by data kind, at its value for the chosen data (the recipe's general
+        value for other data), minus what the chosen loss sets itself."""
+        loss = self._losses.get(self.loss_box.currentData())
+        settings = self._data_settings_for(self._recipes.get(self.recipe()))
+        return {k: v for k, v in settings.items() if not (loss and k in loss.defaults)}
+
+    def _data_settings_for(self, recipe) -> dict:
+        if recipe is None or not recipe.data_defaults or not self.has_dataset():
+            return {}
+        varied = {key: recipe.defaults.get(key) for settings in recipe.data_defaults.values() for key in settings}
+        return {**varied, **recipe.data_defaults.get(self._dataset_defaults(self.dataset())[0], {})}
 
     def _update_paired_rows(self) -> None:
         """Direction only for A|B folders of a paired recipe; the z size only where there is a z; no image size for
