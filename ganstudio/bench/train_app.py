@@ -3,6 +3,7 @@ precise 5 ms timer measures how late the GUI thread's event loop answers."""
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
@@ -43,7 +44,7 @@ def in_app_figures(overrides: dict, warmup: int, steps: int) -> tuple[float, flo
     """(images/s with the page live, GUI latency p50 ms, p99 ms) for DCGAN on the built-in digits with `overrides`
     (the headless run's, so the two figures compare)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QSettings
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication
 
     from ganstudio.core.image_data.datasets import builtin_datasets
@@ -72,6 +73,12 @@ def in_app_figures(overrides: dict, warmup: int, steps: int) -> tuple[float, flo
         probe.timer.stop()
         page.shutdown()
         page.close()
+        page.deleteLater()
+        # Qt deletes the page here, on the GUI thread: left to Python's collector, the page's wrappers could be
+        # collected later on a tf.data thread of the next run, which aborts ("pure virtual method called").
         app.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        del page
+        gc.collect()
     (t0, s0), (t1, s1) = marks[0], marks[-1]
     return (s1 - s0) * overrides["batch_size"] / (t1 - t0), *probe.percentiles()
