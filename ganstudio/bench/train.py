@@ -51,11 +51,20 @@ def wgangp_figures(warmup: int, steps: int):
     from ganstudio.bench.train_reference import reference_wgangp_images_per_s
 
     data, config = bench_config(loss="wgan-gp")
-    reference = reference_wgangp_images_per_s(config, data.images, warmup, steps)
-    headless = headless_images_per_s(config, data, warmup, steps)
+    reference, headless = best_of_interleaved(lambda: reference_wgangp_images_per_s(config, data.images, warmup, steps),
+                                              lambda: headless_images_per_s(config, data, warmup, steps))
     yield "images_per_s_headless_wgangp", headless, "img/s"
     yield "images_per_s_reference_wgangp", reference, "img/s"
     yield "engine_vs_reference_ratio_wgangp", headless / reference, "x"
+
+
+def best_of_interleaved(*measures, rounds: int = 2) -> list[float]:
+    """The best images/s of each measure over `rounds` alternating runs (A B A B): a one-off stall of the shared
+    machine then costs neither side its figure, and slow drift hits both alike (single runs differed by ±5%)."""
+    best = [0.0] * len(measures)
+    for _ in range(rounds):
+        best = [max(b, measure()) for b, measure in zip(best, measures)]
+    return best
 
 
 def headless_images_per_s(config, data, warmup: int, steps: int) -> float:
@@ -89,8 +98,8 @@ def run(quick: bool = False):
 
     data, config = bench_config()
     warmup, steps = (5, 25) if quick else (10, 80)
-    reference = reference_images_per_s(config, data.images, warmup, steps)
-    headless = headless_images_per_s(config, data, warmup, steps)
+    reference, headless = best_of_interleaved(lambda: reference_images_per_s(config, data.images, warmup, steps),
+                                              lambda: headless_images_per_s(config, data, warmup, steps))
     in_app, p50, p99 = in_app_figures(BENCH_OVERRIDES, warmup, steps)
     yield "images_per_s_headless", headless, "img/s"
     yield "images_per_s_in_app", in_app, "img/s"
