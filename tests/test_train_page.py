@@ -121,6 +121,14 @@ def test_built_in_data_sets_come_first_and_set_their_image_size_and_learning_rat
     assert form.overrides()["lr_g"] == pytest.approx(5e-4)
     form.recipe_box.setCurrentIndex(form.recipe_box.findData("cdcgan"))  # another recipe: its data settings too
     assert form.overrides()["lr_d"] == pytest.approx(5e-4)
+    form.field("ttur").setChecked(True)  # TTUR's rates win over the data's, and stay when the data changes
+    box.setCurrentIndex(0)
+    box.activated.emit(0)
+    box.setCurrentIndex(1)
+    box.activated.emit(1)
+    assert (form.overrides()["lr_g"], form.overrides()["lr_d"]) == pytest.approx((1e-4, 4e-4))
+    form.field("ttur").setChecked(False)
+    assert form.overrides()["lr_g"] == pytest.approx(5e-4)
     box.setCurrentIndex(0)
     box.activated.emit(0)
     assert (form.overrides()["image_size"], form.overrides()["lr_g"]) == (64, pytest.approx(2e-4))

@@ -296,10 +296,12 @@ class TrainForm(QWidget):
 
     def _data_settings(self) -> dict:
         """Every setting the recipe varies by data kind, at its value for the chosen data (the recipe's general
-        value for other data), minus what the chosen loss sets itself."""
+        value for other data), minus what the chosen loss or TTUR sets itself (they come later, as in the engine)."""
         loss = self._losses.get(self.loss_box.currentData())
+        ttur = self.fields.widgets.get("ttur")
+        above = {*(loss.defaults if loss else ()), *(TTUR_RATES if ttur is not None and ttur.isChecked() else ())}
         settings = self._data_settings_for(self._recipes.get(self.recipe()))
-        return {k: v for k, v in settings.items() if not (loss and k in loss.defaults)}
+        return {k: v for k, v in settings.items() if k not in above}
 
     def _data_settings_for(self, recipe) -> dict:
         if recipe is None or not recipe.data_defaults or not self.has_dataset():
